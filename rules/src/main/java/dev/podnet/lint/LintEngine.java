@@ -1,0 +1,235 @@
+package dev.podnet.lint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.podnet.diag.Diagnostic;
+import dev.podnet.diag.Severity;
+import dev.podnet.source.JsonSourceParser;
+import dev.podnet.source.Limits;
+import dev.podnet.source.ParseResult;
+import dev.podnet.source.Range;
+import dev.podnet.source.SourceDoc;
+import dev.podnet.source.SourceText;
+import dev.podnet.source.YamlSourceParser;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+
+/**
+ * Runs a lint: decodes and parses every input, classifies each document by content ({@link DocKind}), runs every
+ * registered {@link Check}, then applies suppressions and configuration and sorts the findings by file order and
+ * position. Never throws for bad input; throws {@link CancellationException} when {@link LintOptions#cancel()}
+ * says so.
+ */
+public final class LintEngine {
+    /** Annotation prefix that silences one rule for one Kubernetes object (value: the reason). */
+    public static final String SUPPRESS_PREFIX = "ignore-check.podnet.dev/";
+
+    private final List<Check> checks;
+
+    /** An engine with the given checks (tests use a subset). */
+    public LintEngine(List<Check> checks) {
+        this.checks = List.copyOf(checks);
+    }
+
+    /** An engine with every check podnet ships. */
+    public static LintEngine standard() {
+        return new LintEngine(Checks.all());
+    }
+
+    /** The result of a run: the workspace that was read and the findings. */
+    public record Result(Workspace workspace, List<Diagnostic> diagnostics) {
+    }
+
+    /** Lints the inputs with default options. */
+    public Result lint(List<InputFile> inputs) {
+        return lint(inputs, LintOptions.defaults());
+    }
+
+    /** Lints the inputs. */
+    public Result lint(List<InputFile> inputs, LintOptions options) {
+        List<Diagnostic> out = new ArrayList<>();
+        List<SourceFile> files = new ArrayList<>();
+        for (InputFile in : inputs) {
+            files.add(read(in, out));
+        }
+        Workspace ws = new Workspace(List.copyOf(files));
+        Collector collector = new Collector(out, options);
+        for (SourceFile f : files) {
+            if (f.parsedCleanly() && !f.docs().isEmpty()
+                    && f.docs().stream().allMatch(d -> d.kind() == DocKind.OTHER)) {
+                out.add(new Diagnostic(f.path(), Range.FILE_START, Severity.INFO, "SYN006",
+                        "skipped: neither a CNI network configuration nor a Kubernetes manifest"));
+            }
+        }
+        for (Check c : checks) {
+            collector.checkCanceled();
+            try {
+                c.run(ws, collector);
+            } catch (CancellationException e) {
+                throw e;
+            } catch (RuntimeException | StackOverflowError e) {
+                out.add(new Diagnostic(files.isEmpty() ? "" : files.get(0).path(), Range.FILE_START, Severity.ERROR,
+                        "SYN900", "internal error in " + c.getClass().getSimpleName() + " (" + e
+                        + "); the other checks ran; please report this"));
+            }
+        }
+        Map<String, Integer> order = new HashMap<>();
+        for (int i = 0; i < files.size(); i++) {
+            order.putIfAbsent(files.get(i).path(), i);
+        }
+        List<Diagnostic> result = new ArrayList<>();
+        for (Diagnostic d : out) {
+            if (options.disabled().contains(d.rule())) {
+                continue;
+            }
+            Severity s = options.severityOverrides().get(d.rule());
+            result.add(s == null ? d : new Diagnostic(d.file(), d.range(), s, d.rule(), d.message(), d.related()));
+        }
+        result.sort(Comparator.<Diagnostic>comparingInt(d -> order.getOrDefault(d.file(), Integer.MAX_VALUE))
+                .thenComparing(Diagnostic::file)
+                .thenComparingInt(d -> d.range().startLine())
+                .thenComparingInt(d -> d.range().startChar())
+                .thenComparing(Diagnostic::rule)
+                .thenComparing(Diagnostic::message));
+        return new Result(ws, dedupe(result));
+    }
+
+    private static List<Diagnostic> dedupe(List<Diagnostic> sorted) {
+        List<Diagnostic> out = new ArrayList<>(sorted.size());
+        Diagnostic prev = null;
+        for (Diagnostic d : sorted) {
+            if (!d.equals(prev)) {
+                out.add(d);
+            }
+            prev = d;
+        }
+        return out;
+    }
+
+    /** Decodes, parses and classifies one input; syntax findings go to {@code out}. */
+    public static SourceFile read(InputFile in, List<Diagnostic> out) {
+        if (in.truncated()) {
+            out.add(new Diagnostic(in.path(), Range.FILE_START, Severity.ERROR, "SYN004",
+                    "file larger than " + (Limits.MAX_FILE_BYTES >> 20) + " MiB; podnet does not read it "
+                            + "(split it into smaller files)"));
+            return new SourceFile(in, null, null, List.of());
+        }
+        Decoder.Result dec = Decoder.decode(in);
+        if (dec.problem() != null) {
+            out.add(dec.problem());
+            return new SourceFile(in, null, null, List.of());
+        }
+        String text = dec.text();
+        boolean bom = text.startsWith("\uFEFF");
+        String first = firstContent(text);
+        boolean json = first.startsWith("{") || first.startsWith("[");
+        if (bom && json) {
+            out.add(new Diagnostic(in.path(), Range.FILE_START, Severity.ERROR, "SYN003",
+                    "the file starts with a UTF-8 byte order mark; Go's JSON parser (containerd, CRI-O) rejects it "
+                            + "with \"invalid character 'ï'\": save the file without BOM"));
+            return new SourceFile(in, new SourceText(in.path(), text), null, List.of());
+        }
+        if (bom) {
+            text = " " + text.substring(1); // keep columns: the BOM occupies one UTF-16 unit
+        }
+        SourceText src = new SourceText(in.path(), text);
+        if (first.isEmpty()) {
+            out.add(new Diagnostic(in.path(), Range.FILE_START, Severity.WARNING, "SYN005",
+                    "empty file: nothing to check (a runtime skips an empty CNI config); add content or delete it"));
+            return new SourceFile(in, src, new ParseResult(src, List.of(), List.of()), List.of());
+        }
+        ParseResult pr = json ? JsonSourceParser.parse(src) : YamlSourceParser.parse(src);
+        out.addAll(pr.diagnostics());
+        List<SourceFile.Doc> docs = new ArrayList<>();
+        boolean project = in.fileName().equals("podnet.yaml") || in.fileName().equals(".podnet.yaml");
+        for (SourceDoc d : pr.docs()) {
+            if (d.root().isMissingNode()) {
+                continue;
+            }
+            docs.add(new SourceFile.Doc(d, project ? DocKind.PROJECT : classify(d.root())));
+        }
+        return new SourceFile(in, src, pr, List.copyOf(docs));
+    }
+
+    /** Classifies a document by its content; see {@link DocKind}. */
+    public static DocKind classify(JsonNode root) {
+        if (!root.isObject()) {
+            return DocKind.OTHER;
+        }
+        if (root.hasNonNull("apiVersion") && root.hasNonNull("kind")) {
+            return DocKind.MANIFEST;
+        }
+        if (root.has("plugins")) {
+            return DocKind.CNI_CONFLIST;
+        }
+        if (root.has("type") && (root.has("cniVersion") || root.has("name") || root.has("ipam")
+                || root.has("delegate") || root.path("type").isTextual())) {
+            return DocKind.CNI_CONF;
+        }
+        return DocKind.OTHER;
+    }
+
+    private static String firstContent(String text) {
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c == '\uFEFF' || Character.isWhitespace(c)) {
+                i++;
+            } else if (c == '#') {
+                while (i < text.length() && text.charAt(i) != '\n') {
+                    i++;
+                }
+            } else {
+                break;
+            }
+        }
+        return text.substring(i, Math.min(text.length(), i + 1));
+    }
+
+    /** Reporter that resolves severities and annotation suppressions. */
+    private static final class Collector implements Reporter {
+        private final List<Diagnostic> out;
+        private final LintOptions options;
+        private final RuleRegistry registry = RuleRegistry.get();
+
+        Collector(List<Diagnostic> out, LintOptions options) {
+            this.out = out;
+            this.options = options;
+        }
+
+        @Override
+        public void report(String rule, String file, Range range, String message, List<Diagnostic.Related> related) {
+            out.add(new Diagnostic(file, range, registry.require(rule).severity(), rule, message, related));
+        }
+
+        @Override
+        public void report(String rule, SourceDoc doc, String pointer, String message,
+                           List<Diagnostic.Related> related) {
+            if (!suppressed(rule, doc)) {
+                report(rule, doc.source().path(), doc.rangeOf(pointer), message, related);
+            }
+        }
+
+        @Override
+        public void reportKey(String rule, SourceDoc doc, String pointer, String message,
+                              List<Diagnostic.Related> related) {
+            if (!suppressed(rule, doc)) {
+                report(rule, doc.source().path(), doc.keyRangeOf(pointer), message, related);
+            }
+        }
+
+        private static boolean suppressed(String rule, SourceDoc doc) {
+            return doc.root().path("metadata").path("annotations").has(SUPPRESS_PREFIX + rule);
+        }
+
+        @Override
+        public void checkCanceled() {
+            if (options.cancel().getAsBoolean()) {
+                throw new CancellationException("lint cancelled");
+            }
+        }
+    }
+}

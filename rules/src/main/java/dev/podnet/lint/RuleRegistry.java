@@ -1,0 +1,115 @@
+package dev.podnet.lint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.podnet.diag.Severity;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * All rules podnet knows, loaded once from the rule documentation files
+ * {@code podnet/rules/{syntax,cni,netpol,reachability,dataplane,node}.yaml} on the classpath. Each file is a YAML
+ * list of entries with the keys of {@link RuleInfo} ({@code bad}/{@code good} are either a string, for the file
+ * named by {@code file}, or a map of file name to content).
+ *
+ * <p>Throws {@link IllegalStateException} at start-up if a file is malformed or an id repeats: that is a build
+ * defect, caught by the unit tests.
+ */
+public final class RuleRegistry {
+    /** Rule documentation files, in listing order. */
+    public static final String[] FAMILY_FILES = {"syntax", "cni", "netpol", "reachability", "dataplane", "node"};
+
+    private static final RuleRegistry INSTANCE = load();
+
+    private final Map<String, RuleInfo> rules;
+
+    private RuleRegistry(Map<String, RuleInfo> rules) {
+        this.rules = Collections.unmodifiableMap(rules);
+    }
+
+    /** The registry built from the classpath. */
+    public static RuleRegistry get() {
+        return INSTANCE;
+    }
+
+    /** Every rule, in family-file order then id order. */
+    public Collection<RuleInfo> all() {
+        return rules.values();
+    }
+
+    /** The rule with this id (case-insensitive), if any. */
+    public Optional<RuleInfo> find(String id) {
+        return Optional.ofNullable(rules.get(id.toUpperCase(java.util.Locale.ROOT)));
+    }
+
+    /** The rule with this id; throws IllegalArgumentException for an unknown id (a programming error). */
+    public RuleInfo require(String id) {
+        RuleInfo r = rules.get(id);
+        if (r == null) {
+            throw new IllegalArgumentException("no documentation for rule " + id + " in podnet/rules/*.yaml");
+        }
+        return r;
+    }
+
+    private static RuleRegistry load() {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        Map<String, RuleInfo> all = new LinkedHashMap<>();
+        for (String family : FAMILY_FILES) {
+            String res = "podnet/rules/" + family + ".yaml";
+            try (InputStream in = RuleRegistry.class.getClassLoader().getResourceAsStream(res)) {
+                if (in == null) {
+                    continue;
+                }
+                JsonNode list = yaml.readTree(in);
+                Map<String, RuleInfo> sorted = new TreeMap<>();
+                for (JsonNode e : list) {
+                    RuleInfo r = parse(e, res);
+                    if (all.containsKey(r.id()) || sorted.put(r.id(), r) != null) {
+                        throw new IllegalStateException(res + ": rule id " + r.id() + " defined twice");
+                    }
+                }
+                all.putAll(sorted);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + res, e);
+            }
+        }
+        return new RuleRegistry(all);
+    }
+
+    private static RuleInfo parse(JsonNode e, String res) {
+        String id = text(e, "id", res);
+        String file = e.path("file").asText("example.conflist");
+        return new RuleInfo(id, Severity.parse(text(e, "severity", res + " " + id)), text(e, "title", res + " " + id),
+                e.path("description").asText("").strip(), e.path("fix").asText("").strip(),
+                e.path("source").asText("").strip(), files(e.get("bad"), file), files(e.get("good"), file));
+    }
+
+    private static Map<String, String> files(JsonNode n, String defaultFile) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (n == null || n.isNull()) {
+            return m;
+        }
+        if (n.isTextual()) {
+            m.put(defaultFile, n.asText());
+        } else {
+            n.fields().forEachRemaining(f -> m.put(f.getKey(), f.getValue().asText()));
+        }
+        return m;
+    }
+
+    private static String text(JsonNode e, String key, String where) {
+        JsonNode v = e.get(key);
+        if (v == null || !v.isTextual() || v.asText().isBlank()) {
+            throw new IllegalStateException(where + ": rule entry lacks '" + key + "'");
+        }
+        return v.asText().strip();
+    }
+}

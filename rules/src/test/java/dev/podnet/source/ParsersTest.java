@@ -1,0 +1,91 @@
+package dev.podnet.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.podnet.diag.Diagnostic;
+import org.junit.jupiter.api.Test;
+
+class ParsersTest {
+
+    private static ParseResult json(String text) {
+        return JsonSourceParser.parse(new SourceText("t.json", text));
+    }
+
+    private static ParseResult yaml(String text) {
+        return YamlSourceParser.parse(new SourceText("t.yaml", text));
+    }
+
+    @Test
+    void jsonRangesOfValuesAndKeys() {
+        ParseResult r = json("{\n  \"name\": \"net\",\n  \"plugins\": [ {\"type\": \"bridge\"} ]\n}\n");
+        assertThat(r.diagnostics()).isEmpty();
+        SourceDoc d = r.docs().get(0);
+        assertThat(d.rangeOf("/name")).isEqualTo(new Range(1, 10, 1, 15));
+        assertThat(d.keyRangeOf("/name")).isEqualTo(new Range(1, 2, 1, 8));
+        assertThat(d.rangeOf("/plugins/0/type")).isEqualTo(new Range(2, 24, 2, 32));
+        assertThat(d.at("/plugins/0/type").asText()).isEqualTo("bridge");
+        // a missing pointer falls back to the nearest existing ancestor's key
+        assertThat(d.rangeOf("/plugins/0/ipam/subnet")).isEqualTo(new Range(2, 15, 2, 33));
+    }
+
+    @Test
+    void jsonMissingClosingQuoteOfKeyIsReportedAtTheValue() {
+        String text = "{\n  \"ipam\": {\n    \"assign_ipv4\": \"true\",\n    \"assign_ipv6: \"true\"\n  }\n}\n";
+        Diagnostic d = json(text).diagnostics().get(0);
+        assertThat(d.rule()).isEqualTo("SYN001");
+        assertThat(d.range().startLine()).isEqualTo(3);
+        assertThat(d.range().startChar()).isEqualTo(19);
+        assertThat(d.message()).contains("\"assign_ipv6 is missing its closing quote");
+    }
+
+    @Test
+    void jsonTrailingCommaAndDuplicateKeyAndDepth() {
+        assertThat(json("{\"a\": [1, 2,]}").diagnostics().get(0).message()).contains("trailing comma");
+        ParseResult dup = json("{\"a\": 1, \"a\": 2}");
+        assertThat(dup.diagnostics()).extracting(Diagnostic::rule).containsExactly("SYN002");
+        assertThat(dup.docs().get(0).at("/a").asInt()).isEqualTo(2);
+        String deep = "[".repeat(10_000) + "]".repeat(10_000);
+        assertThat(json(deep).diagnostics()).extracting(Diagnostic::rule).containsExactly("SYN004");
+        assertThat(json("{\"a\": 1").diagnostics().get(0).message()).contains("ends before");
+    }
+
+    @Test
+    void yamlMultiDocumentRangesAndUtf16Columns() {
+        ParseResult r = yaml("a: 1\n---\nkind: Pod\nmetadata:\n  name: \"\uD83D\uDE00x\"\n  labels: {app: web}\n");
+        assertThat(r.diagnostics()).isEmpty();
+        assertThat(r.docs()).hasSize(2);
+        SourceDoc pod = r.docs().get(1);
+        assertThat(pod.keyRangeOf("/metadata/name")).isEqualTo(new Range(4, 2, 4, 6));
+        assertThat(pod.rangeOf("/metadata/name")).isEqualTo(new Range(4, 8, 4, 13));
+        assertThat(pod.rangeOf("/metadata/labels/app")).isEqualTo(new Range(5, 16, 5, 19));
+    }
+
+    @Test
+    void yamlTabsAliasBombsAndFlowDepth() {
+        assertThat(yaml("a:\n\tb: 1\n").diagnostics().get(0).message()).contains("tab");
+        StringBuilder bomb = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+        for (int i = 1; i < 12; i++) {
+            bomb.append("a").append(i).append(": &a").append(i).append(" [");
+            for (int j = 0; j < 9; j++) {
+                bomb.append(j == 0 ? "" : ", ").append("*a").append(i - 1);
+            }
+            bomb.append("]\n");
+        }
+        assertThat(yaml(bomb.toString()).diagnostics()).extracting(Diagnostic::rule).containsExactly("SYN004");
+        StringBuilder small = new StringBuilder("a0: &a0 [x, x]\n");
+        for (int i = 1; i < 30; i++) {
+            small.append("a").append(i).append(": &a").append(i).append(" [*a").append(i - 1).append(", *a")
+                    .append(i - 1).append("]\n");
+        }
+        assertThat(yaml(small.toString()).diagnostics()).extracting(Diagnostic::rule).containsExactly("SYN004");
+        assertThat(yaml("[".repeat(10_000)).diagnostics()).extracting(Diagnostic::rule).containsExactly("SYN004");
+        assertThat(yaml("a: &x\n  b: *x\n").diagnostics()).isNotEmpty();
+    }
+
+    @Test
+    void yamlDuplicateKeys() {
+        ParseResult r = yaml("metadata:\n  name: a\n  name: b\n");
+        assertThat(r.diagnostics()).extracting(Diagnostic::rule).containsExactly("SYN002");
+        assertThat(r.diagnostics().get(0).range().startLine()).isEqualTo(2);
+    }
+}

@@ -1,0 +1,99 @@
+package dev.podnet.cli;
+
+import dev.podnet.lint.InputFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Expands command-line paths into input files. A file named explicitly is always read; a directory is walked
+ * recursively and yields the files whose extension podnet reads ({@code .conf .conflist .json .yaml .yml}), in
+ * bytewise name order within each directory (the order CNI runtimes load {@code net.d}); {@code .git},
+ * {@code node_modules} and {@code target} are not entered.
+ */
+public final class Inputs {
+    /** Extensions read when walking a directory. */
+    public static final Set<String> EXTENSIONS = Set.of(".conf", ".conflist", ".json", ".yaml", ".yml");
+    private static final Set<String> SKIP_DIRS = Set.of(".git", "node_modules", "target", ".idea", ".vscode");
+
+    /** A path that could not be read; the CLI exits with code 2. */
+    public static final class InputException extends Exception {
+        InputException(String message) {
+            super(message);
+        }
+    }
+
+    private Inputs() {
+    }
+
+    /** Reads every input under the given paths. */
+    public static List<InputFile> collect(List<Path> paths) throws InputException {
+        List<InputFile> out = new ArrayList<>();
+        for (Path p : paths) {
+            if (Files.isDirectory(p)) {
+                walk(p, p.toString(), out);
+            } else {
+                out.add(read(p, p.toString()));
+            }
+        }
+        return out;
+    }
+
+    private static void walk(Path dir, String display, List<InputFile> out) throws InputException {
+        List<Path> children;
+        try (Stream<Path> s = Files.list(dir)) {
+            children = new ArrayList<>(s.toList());
+        } catch (IOException e) {
+            throw new InputException("cannot read directory '" + display + "': " + reason(e));
+        }
+        children.sort((a, b) -> compareBytes(a.getFileName().toString(), b.getFileName().toString()));
+        for (Path c : children) {
+            String name = c.getFileName().toString();
+            String childDisplay = display.endsWith("/") ? display + name : display + "/" + name;
+            if (Files.isDirectory(c)) {
+                if (!SKIP_DIRS.contains(name)) {
+                    walk(c, childDisplay, out);
+                }
+            } else if (Files.isRegularFile(c) && EXTENSIONS.contains(extension(name))) {
+                out.add(read(c, childDisplay));
+            }
+        }
+    }
+
+    private static InputFile read(Path p, String display) throws InputException {
+        try {
+            return InputFile.read(p, display);
+        } catch (IOException e) {
+            throw new InputException("cannot read '" + display + "': " + reason(e));
+        }
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+
+    static String extension(String name) {
+        int i = name.lastIndexOf('.');
+        return i <= 0 ? "" : name.substring(i).toLowerCase(Locale.ROOT);
+    }
+
+    /** Compares two names by their UTF-8 bytes (Go's sort.Strings order, used by libcni and containerd). */
+    static int compareBytes(String a, String b) {
+        byte[] x = a.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] y = b.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return java.util.Arrays.compareUnsigned(x, y);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.podnet.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code podnet} command. Exit codes (shellcheck/hadolint convention): 0 no finding at or above the failure
+ * threshold, 1 findings at or above it, 2 podnet could not run (bad arguments, unreadable path, internal error).
+ */
+@Command(name = "podnet", mixinStandardHelpOptions = true, versionProvider = PodnetCli.Version.class,
+        description = "Lints CNI network configs and Kubernetes NetworkPolicies, and simulates what the node does "
+                + "with them.",
+        subcommands = {LintCommand.class, CheckCommand.class, RulesCommand.class,
+                CommandLine.HelpCommand.class})
+public final class PodnetCli implements Runnable {
+    /** Exit code: no finding at or above the threshold. */
+    public static final int OK = 0;
+    /** Exit code: findings at or above the threshold. */
+    public static final int FINDINGS = 1;
+    /** Exit code: podnet could not run. */
+    public static final int CANNOT_RUN = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
+    }
+
+    /** Builds the configured command line (shared by main and tests). */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new PodnetCli());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            commandLine.getErr().println("podnet: internal error: " + ex);
+            commandLine.getErr().flush();
+            return CANNOT_RUN;
+        });
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("podnet: " + ex.getMessage());
+            c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
+            c.getErr().flush();
+            return CANNOT_RUN;
+        });
+        return cl;
+    }
+
+    /** Runs the CLI and returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return commandLine(out, err).execute(args);
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out,
+                java.nio.charset.StandardCharsets.UTF_8), false);
+        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err,
+                java.nio.charset.StandardCharsets.UTF_8), true);
+        int code = run(args, out, err);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Reports the version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = PodnetCli.class.getPackage().getImplementationVersion();
+            return new String[] {"podnet " + (v == null ? "0.1.0-SNAPSHOT" : v)};
+        }
+    }
+}
