@@ -16,7 +16,7 @@ import java.util.TreeMap;
 
 /**
  * All rules podnet knows, loaded once from the rule documentation files
- * {@code podnet/rules/{syntax,cni,netpol,reachability,dataplane,node}.yaml} on the classpath. Each file is a YAML
+ * {@code podnet/rules/<family>.yaml} (see {@link #FAMILY_FILES}) on the classpath. Each file is a YAML
  * list of entries with the keys of {@link RuleInfo} ({@code bad}/{@code good} are either a string, for the file
  * named by {@code file}, or a map of file name to content).
  *
@@ -25,7 +25,8 @@ import java.util.TreeMap;
  */
 public final class RuleRegistry {
     /** Rule documentation files, in listing order. */
-    public static final String[] FAMILY_FILES = {"syntax", "cni", "netpol", "reachability", "dataplane", "node"};
+    public static final String[] FAMILY_FILES = {"syntax", "cni-schema", "cni", "cni-dir", "netpol-api", "netpol",
+        "reachability", "dataplane", "node", "config"};
 
     private static final RuleRegistry INSTANCE = load();
 
