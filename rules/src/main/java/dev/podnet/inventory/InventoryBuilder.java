@@ -1,0 +1,281 @@
+package dev.podnet.inventory;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.podnet.inventory.Entities.ContainerPort;
+import dev.podnet.inventory.Entities.NamespaceInfo;
+import dev.podnet.inventory.Entities.NodeInfo;
+import dev.podnet.inventory.Entities.PodInfo;
+import dev.podnet.inventory.Entities.PolicyInfo;
+import dev.podnet.inventory.Entities.ServiceInfo;
+import dev.podnet.inventory.Entities.ServicePort;
+import dev.podnet.lint.DocKind;
+import dev.podnet.lint.SourceFile;
+import dev.podnet.lint.Workspace;
+import dev.podnet.source.SourceDoc;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAddress;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodIP;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds the {@link Inventory} from a workspace: every Kubernetes manifest document (and every item of
+ * {@code List} documents, as {@code kubectl get -o yaml} writes them) is deserialized with the fabric8
+ * kubernetes-model classes. Objects that do not deserialize (wrong field types) are left out; the validation
+ * rules report them at their position. Namespaces that objects live in but that no manifest declares are assumed
+ * to exist with the label {@code kubernetes.io/metadata.name: <name>} (set by the API server since 1.21; see the
+ * Kubernetes docs "Targeting a Namespace by its name").
+ */
+public final class InventoryBuilder {
+    /** The label the control plane sets on every namespace (immutable, equals the name). */
+    public static final String NAME_LABEL = "kubernetes.io/metadata.name";
+    /** Workload kinds whose pod template is read. */
+    public static final Set<String> WORKLOAD_KINDS = Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
+            "Job", "CronJob", "ReplicationController");
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final Map<String, NamespaceInfo> namespaces = new LinkedHashMap<>();
+    private final List<PodInfo> pods = new ArrayList<>();
+    private final List<PodInfo> workloads = new ArrayList<>();
+    private final List<ServiceInfo> services = new ArrayList<>();
+    private final List<NodeInfo> nodes = new ArrayList<>();
+    private final List<PolicyInfo> policies = new ArrayList<>();
+    private final List<String> referencedNamespaces = new ArrayList<>();
+    private ClusterFacts facts = ClusterFacts.defaults();
+
+    private InventoryBuilder() {
+    }
+
+    /** Builds the inventory of every manifest and project file in the workspace. */
+    public static Inventory build(Workspace ws) {
+        InventoryBuilder b = new InventoryBuilder();
+        for (SourceFile f : ws.files()) {
+            for (SourceFile.Doc d : f.docs()) {
+                if (d.kind() == DocKind.PROJECT) {
+                    b.facts = ClusterFacts.fromJson(d.doc().root().get("cluster"));
+                } else if (d.kind() == DocKind.MANIFEST) {
+                    b.object(d.doc(), "", d.doc().root());
+                }
+            }
+        }
+        return b.finish();
+    }
+
+    /** The manifest objects of a document: the object itself, or the items of a List kind. */
+    public static List<SourceRef> objects(SourceDoc doc) {
+        List<SourceRef> out = new ArrayList<>();
+        JsonNode root = doc.root();
+        if (isList(root)) {
+            JsonNode items = root.get("items");
+            for (int i = 0; i < items.size(); i++) {
+                if (items.get(i).isObject()) {
+                    out.add(new SourceRef(doc, "/items/" + i));
+                }
+            }
+        } else {
+            out.add(new SourceRef(doc, ""));
+        }
+        return out;
+    }
+
+    private static boolean isList(JsonNode n) {
+        return n.path("kind").asText("").endsWith("List") && n.path("items").isArray();
+    }
+
+    private void object(SourceDoc doc, String base, JsonNode node) {
+        if (isList(node)) {
+            JsonNode items = node.get("items");
+            for (int i = 0; i < items.size(); i++) {
+                if (items.get(i).isObject()) {
+                    object(doc, base + "/items/" + i, items.get(i));
+                }
+            }
+            return;
+        }
+        SourceRef ref = new SourceRef(doc, base);
+        String kind = node.path("kind").asText("");
+        String ns = namespaceOf(node);
+        try {
+            switch (kind) {
+                case "Namespace" -> namespace(MAPPER.treeToValue(node, Namespace.class), ref);
+                case "Pod" -> {
+                    Pod p = MAPPER.treeToValue(node, Pod.class);
+                    referencedNamespaces.add(ns);
+                    pods.add(pod(ns, name(node), "Pod", p.getMetadata() == null ? null : p.getMetadata().getLabels(),
+                            p.getSpec(), ips(p), ref, "/metadata/labels"));
+                }
+                case "Service" -> {
+                    referencedNamespaces.add(ns);
+                    services.add(service(ns, MAPPER.treeToValue(node, Service.class), ref));
+                }
+                case "Node" -> nodes.add(node(MAPPER.treeToValue(node, Node.class), ref));
+                case "NetworkPolicy" -> {
+                    if (node.path("apiVersion").asText("").startsWith("networking.k8s.io/")) {
+                        referencedNamespaces.add(ns);
+                        policies.add(new PolicyInfo(ns, name(node), MAPPER.treeToValue(node, NetworkPolicy.class),
+                                ref));
+                    }
+                }
+                default -> {
+                    if (WORKLOAD_KINDS.contains(kind)) {
+                        String tp = kind.equals("CronJob") ? "/spec/jobTemplate/spec/template" : "/spec/template";
+                        JsonNode t = node.at(tp);
+                        if (t.isObject()) {
+                            PodTemplateSpec tpl = MAPPER.treeToValue(t, PodTemplateSpec.class);
+                            referencedNamespaces.add(ns);
+                            workloads.add(pod(ns, name(node), kind, tpl.getMetadata() == null ? null
+                                    : tpl.getMetadata().getLabels(), tpl.getSpec(), List.of(), ref,
+                                    tp + "/metadata/labels"));
+                        }
+                    }
+                }
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+            // Mistyped fields: the object is left out; the validation rules report the field.
+        }
+    }
+
+    private static String name(JsonNode node) {
+        return node.path("metadata").path("name").asText("");
+    }
+
+    /** The namespace of an object: {@code metadata.namespace}, else {@code default} (kubectl's default). */
+    public static String namespaceOf(JsonNode node) {
+        String ns = node.path("metadata").path("namespace").asText("");
+        return ns.isEmpty() ? "default" : ns;
+    }
+
+    private void namespace(Namespace n, SourceRef ref) {
+        String name = n.getMetadata() == null || n.getMetadata().getName() == null ? "" : n.getMetadata().getName();
+        Map<String, String> labels = new LinkedHashMap<>();
+        if (n.getMetadata() != null && n.getMetadata().getLabels() != null) {
+            labels.putAll(n.getMetadata().getLabels());
+        }
+        labels.putIfAbsent(NAME_LABEL, name);
+        namespaces.put(name, new NamespaceInfo(name, Map.copyOf(labels), true, ref));
+    }
+
+    private static List<String> ips(Pod p) {
+        List<String> out = new ArrayList<>();
+        if (p.getStatus() != null) {
+            if (p.getStatus().getPodIPs() != null) {
+                for (PodIP ip : p.getStatus().getPodIPs()) {
+                    if (ip.getIp() != null && !out.contains(ip.getIp())) {
+                        out.add(ip.getIp());
+                    }
+                }
+            }
+            if (p.getStatus().getPodIP() != null && !out.contains(p.getStatus().getPodIP())) {
+                out.add(0, p.getStatus().getPodIP());
+            }
+        }
+        return out;
+    }
+
+    private static PodInfo pod(String ns, String name, String kind, Map<String, String> labels, PodSpec spec,
+                               List<String> ips, SourceRef ref, String labelsPointer) {
+        List<ContainerPort> ports = new ArrayList<>();
+        String nodeName = "";
+        boolean hostNetwork = false;
+        if (spec != null) {
+            List<Container> cs = new ArrayList<>();
+            if (spec.getInitContainers() != null) {
+                // Sidecar containers (restartPolicy: Always) serve traffic too.
+                spec.getInitContainers().stream().filter(c -> "Always".equals(c.getRestartPolicy())).forEach(cs::add);
+            }
+            if (spec.getContainers() != null) {
+                cs.addAll(spec.getContainers());
+            }
+            for (Container c : cs) {
+                if (c.getPorts() == null) {
+                    continue;
+                }
+                for (io.fabric8.kubernetes.api.model.ContainerPort cp : c.getPorts()) {
+                    if (cp.getContainerPort() == null) {
+                        continue;
+                    }
+                    ports.add(new ContainerPort(cp.getName() == null ? "" : cp.getName(), cp.getContainerPort(),
+                            cp.getProtocol() == null ? "TCP" : cp.getProtocol()));
+                }
+            }
+            nodeName = spec.getNodeName() == null ? "" : spec.getNodeName();
+            hostNetwork = Boolean.TRUE.equals(spec.getHostNetwork());
+        }
+        return new PodInfo(ns, name, kind, labels == null ? Map.of() : Map.copyOf(labels), List.copyOf(ips),
+                List.copyOf(ports), nodeName, hostNetwork, ref, labelsPointer);
+    }
+
+    private static ServiceInfo service(String ns, Service s, SourceRef ref) {
+        List<ServicePort> ports = new ArrayList<>();
+        Map<String, String> selector = Map.of();
+        List<String> clusterIPs = new ArrayList<>();
+        if (s.getSpec() != null) {
+            if (s.getSpec().getPorts() != null) {
+                for (io.fabric8.kubernetes.api.model.ServicePort p : s.getSpec().getPorts()) {
+                    int port = p.getPort() == null ? 0 : p.getPort();
+                    IntOrString tp = p.getTargetPort();
+                    String target = tp == null ? String.valueOf(port)
+                            : tp.getIntVal() != null ? String.valueOf(tp.getIntVal()) : tp.getStrVal();
+                    ports.add(new ServicePort(p.getName() == null ? "" : p.getName(), port, target,
+                            p.getProtocol() == null ? "TCP" : p.getProtocol()));
+                }
+            }
+            if (s.getSpec().getSelector() != null) {
+                selector = Map.copyOf(s.getSpec().getSelector());
+            }
+            if (s.getSpec().getClusterIPs() != null) {
+                clusterIPs.addAll(s.getSpec().getClusterIPs());
+            }
+            if (s.getSpec().getClusterIP() != null && !clusterIPs.contains(s.getSpec().getClusterIP())) {
+                clusterIPs.add(0, s.getSpec().getClusterIP());
+            }
+        }
+        String name = s.getMetadata() == null || s.getMetadata().getName() == null ? "" : s.getMetadata().getName();
+        return new ServiceInfo(ns, name, selector, List.copyOf(ports), List.copyOf(clusterIPs), ref);
+    }
+
+    private static NodeInfo node(Node n, SourceRef ref) {
+        List<String> cidrs = new ArrayList<>();
+        List<String> addrs = new ArrayList<>();
+        if (n.getSpec() != null) {
+            if (n.getSpec().getPodCIDRs() != null) {
+                cidrs.addAll(n.getSpec().getPodCIDRs());
+            }
+            if (n.getSpec().getPodCIDR() != null && !cidrs.contains(n.getSpec().getPodCIDR())) {
+                cidrs.add(0, n.getSpec().getPodCIDR());
+            }
+        }
+        if (n.getStatus() != null && n.getStatus().getAddresses() != null) {
+            for (NodeAddress a : n.getStatus().getAddresses()) {
+                if (a.getAddress() != null && !"Hostname".equals(a.getType())) {
+                    addrs.add(a.getAddress());
+                }
+            }
+        }
+        String name = n.getMetadata() == null || n.getMetadata().getName() == null ? "" : n.getMetadata().getName();
+        return new NodeInfo(name, List.copyOf(cidrs), List.copyOf(addrs), ref);
+    }
+
+    private Inventory finish() {
+        for (String ns : referencedNamespaces) {
+            namespaces.computeIfAbsent(ns, n -> new NamespaceInfo(n, Map.of(NAME_LABEL, n), false, null));
+        }
+        return new Inventory(facts, java.util.Collections.unmodifiableMap(namespaces), List.copyOf(pods),
+                List.copyOf(workloads), List.copyOf(services), List.copyOf(nodes), List.copyOf(policies));
+    }
+}

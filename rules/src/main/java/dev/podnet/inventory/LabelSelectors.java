@@ -1,0 +1,62 @@
+package dev.podnet.inventory;
+
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Label selector matching with the semantics of {@code metav1.LabelSelector} (apimachinery
+ * {@code LabelSelectorAsSelector}): {@code matchLabels} and every {@code matchExpressions} requirement are ANDed;
+ * {@code In}/{@code NotIn} compare against {@code values}; {@code NotIn} and {@code DoesNotExist} match objects that
+ * lack the key; an empty selector ({@code {}}) matches everything. An unknown operator matches nothing (the API
+ * server rejects it; the validation rules report it).
+ */
+public final class LabelSelectors {
+    private LabelSelectors() {
+    }
+
+    /** True when the selector matches the labels. A null selector is treated as empty (matches everything). */
+    public static boolean matches(LabelSelector selector, Map<String, String> labels) {
+        if (selector == null) {
+            return true;
+        }
+        Map<String, String> ml = selector.getMatchLabels();
+        if (ml != null) {
+            for (Map.Entry<String, String> e : ml.entrySet()) {
+                if (!e.getValue().equals(labels.get(e.getKey()))) {
+                    return false;
+                }
+            }
+        }
+        List<LabelSelectorRequirement> exprs = selector.getMatchExpressions();
+        if (exprs != null) {
+            for (LabelSelectorRequirement r : exprs) {
+                if (!matches(r, labels)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** One requirement. */
+    public static boolean matches(LabelSelectorRequirement r, Map<String, String> labels) {
+        String key = r.getKey();
+        List<String> values = r.getValues() == null ? List.of() : r.getValues();
+        String op = r.getOperator() == null ? "" : r.getOperator();
+        return switch (op) {
+            case "In" -> labels.containsKey(key) && values.contains(labels.get(key));
+            case "NotIn" -> !labels.containsKey(key) || !values.contains(labels.get(key));
+            case "Exists" -> labels.containsKey(key);
+            case "DoesNotExist" -> !labels.containsKey(key);
+            default -> false;
+        };
+    }
+
+    /** True when the selector is present and has no requirement at all ({@code {}}: matches everything). */
+    public static boolean isEmpty(LabelSelector selector) {
+        return selector != null && (selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty())
+                && (selector.getMatchExpressions() == null || selector.getMatchExpressions().isEmpty());
+    }
+}
