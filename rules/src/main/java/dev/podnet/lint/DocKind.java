@@ -12,6 +12,10 @@ public enum DocKind {
     CNI_CONFLIST,
     /** A Kubernetes object (or a podnet object such as ConnectivityExpectations / NodeFacts). */
     MANIFEST,
+    /** Facts about a node ({@code kind: NodeFacts}, or a node.yaml with node keys; see dev.podnet.node.NodeFacts). */
+    NODE_FACTS,
+    /** flannel's own network config ({@code net-conf.json} of the kube-flannel ConfigMap: {@code Network}, {@code Backend}). */
+    FLANNEL_NETCONF,
     /** The podnet project file ({@code podnet.yaml} / {@code .podnet.yaml}). */
     PROJECT,
     /** Anything else; skipped with one info finding per file. */

@@ -160,7 +160,13 @@ public final class LintEngine {
             return DocKind.OTHER;
         }
         if (root.hasNonNull("apiVersion") && root.hasNonNull("kind")) {
-            return DocKind.MANIFEST;
+            return "NodeFacts".equals(root.path("kind").asText()) ? DocKind.NODE_FACTS : DocKind.MANIFEST;
+        }
+        if (dev.podnet.node.NodeFacts.looksLikeNodeFacts(root)) {
+            return DocKind.NODE_FACTS;
+        }
+        if (root.path("Network").isTextual() && !root.has("type") && !root.has("plugins")) {
+            return DocKind.FLANNEL_NETCONF;
         }
         if (root.has("plugins")) {
             return DocKind.CNI_CONFLIST;
