@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
                 "2:podnet could not run (bad arguments, unreadable path)"})
 public class LintCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "PATH", arity = "1..*",
+    @Parameters(paramLabel = "PATH", arity = "0..*",
             description = "Files or directories (walked recursively for .conf .conflist .json .yaml .yml).")
     List<Path> paths = new ArrayList<>();
 
@@ -32,6 +32,9 @@ public class LintCommand implements Callable<Integer> {
     @Option(names = "--fail-on", defaultValue = "error", paramLabel = "SEVERITY",
             description = "Exit 1 when a finding is at least this severe: error, warning, info. Default: ${DEFAULT-VALUE}.")
     String failOn;
+
+    @CommandLine.Mixin
+    NodeOptions node = new NodeOptions();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -54,12 +57,25 @@ public class LintCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--format: expected text or json, got '" + format + "'");
         }
+        if (paths.isEmpty() && !node.given()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give at least one PATH (or --node URI)");
+        }
         List<InputFile> inputs;
         try {
             inputs = Inputs.collect(paths);
         } catch (Inputs.InputException e) {
             spec.commandLine().getErr().println("podnet: " + e.getMessage());
             return PodnetCli.CANNOT_RUN;
+        }
+        if (node.given()) {
+            try {
+                boolean hasCni = inputs.stream().anyMatch(f -> Inputs.extension(f.fileName()).startsWith(".conf"));
+                inputs = new ArrayList<>(inputs);
+                inputs.addAll(node.inputs(!hasCni));
+            } catch (NodeOptions.NodeException e) {
+                spec.commandLine().getErr().println("podnet: " + e.getMessage());
+                return PodnetCli.CANNOT_RUN;
+            }
         }
         List<Diagnostic> ds = analyse(inputs);
         if (format.equals("json")) {
