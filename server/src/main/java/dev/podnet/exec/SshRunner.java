@@ -81,6 +81,9 @@ public class SshRunner implements CommandRunner {
                 s.auth().verify(connectTimeout);
             } catch (IOException e) {
                 s.close(true);
+                if (hostKeyRejected(e)) {
+                    throw hostKeyError(e);
+                }
                 throw new ExecException("ssh " + describe() + ": authentication failed (public key); add your key to "
                         + "the node's authorized_keys or pass --identity", e);
             }
@@ -89,13 +92,25 @@ public class SshRunner implements CommandRunner {
         } catch (ExecException e) {
             throw e;
         } catch (IOException e) {
-            String m = String.valueOf(e.getMessage());
-            if (m.contains("Server key did not validate") || m.contains("server key")) {
-                throw new ExecException("ssh " + describe() + ": the host key is not in known_hosts (or changed); "
-                        + "verify it and add it to known_hosts, or pass --accept-new-host-key for a new host", e);
+            if (hostKeyRejected(e)) {
+                throw hostKeyError(e);
             }
-            throw new ExecException("ssh " + describe() + ": cannot connect: " + m, e);
+            throw new ExecException("ssh " + describe() + ": cannot connect: " + e.getMessage(), e);
         }
+    }
+
+    private static boolean hostKeyRejected(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains("Server key did not validate")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private ExecException hostKeyError(Throwable e) {
+        return new ExecException("ssh " + describe() + ": the host key is not in known_hosts (or it changed); verify "
+                + "it and add it to known_hosts, or pass --accept-new-host-key for a host never seen before", e);
     }
 
     /** Quotes one argument for a POSIX shell: {@code 'a'"'"'b'}. */
