@@ -231,7 +231,17 @@ public final class RulesetGenerator {
                     if (portMatch == null) {
                         continue;
                     }
-                    String match = (comment + " " + peerMatch + " " + portMatch).replaceAll(" +", " ").strip();
+                    // iptables-save prints the protocol before any -m match: generate in that canonical order so
+                    // the apply step can compare the node's rules with ours textually.
+                    String proto = "";
+                    String rest = portMatch;
+                    if (portMatch.startsWith("-p ")) {
+                        int sp = portMatch.indexOf(' ', 3);
+                        proto = sp < 0 ? portMatch : portMatch.substring(0, sp);
+                        rest = sp < 0 ? "" : portMatch.substring(sp);
+                    }
+                    String match = (proto + " " + comment + " " + peerMatch + " " + rest).replaceAll(" +", " ")
+                            .strip();
                     rule(name, match + " -j MARK --set-xmark " + SCRATCH);
                     rule(name, match + " -m mark --mark " + SCRATCH + " -j RETURN");
                 }
@@ -292,17 +302,23 @@ public final class RulesetGenerator {
             out.add("0.0.0.0/1");
             out.add("128.0.0.0/1");
         } else {
-            out.add(block.toCanonicalString());
+            out.add(netEntry(block));
         }
         if (b.getExcept() != null) {
             for (String e : b.getExcept()) {
                 IPAddress x = new IPAddressString(e).getAddress();
                 if (x != null && x.isIPv4()) {
-                    out.add(x.toPrefixBlock().toCanonicalString() + " nomatch");
+                    out.add(netEntry(x.toPrefixBlock()) + " nomatch");
                 }
             }
         }
         return out;
+    }
+
+    /** A hash:net entry as {@code ipset save} prints it: a /32 without its prefix length. */
+    private static String netEntry(IPAddress block) {
+        Integer len = block.getNetworkPrefixLength();
+        return len != null && len == 32 ? block.withoutPrefixLength().toCanonicalString() : block.toCanonicalString();
     }
 
     /** The match for a port ("" for any), or null when a named port resolves on no candidate destination. */
