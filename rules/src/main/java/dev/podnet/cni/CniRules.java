@@ -12,7 +12,7 @@ import dev.podnet.source.SourceDoc;
  * The per-file semantic rules for CNI network configurations, CNI010..CNI069 (documented in
  * {@code podnet/rules/cni.yaml}). Each {@link CniConfig} of the workspace is checked on its own by the groups
  * <ul>
- *   <li>{@link CniVersionRules}: {@code cniVersion} / {@code cniVersions} (CNI010-CNI018),</li>
+ *   <li>{@link CniVersionRules}: {@code cniVersion} / {@code cniVersions} (CNI010-CNI017),</li>
  *   <li>{@link CniNetworkRules}: network name, {@code plugins}, file extension, plugin {@code type}
  *       (CNI020-CNI025),</li>
  *   <li>{@link CniIpamRules}: host-local and static IPAM addresses, ranges and routes (CNI030-CNI040),</li>

@@ -9,7 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code cniVersion} and {@code cniVersions} (CNI010-CNI018).
+ * {@code cniVersion} and {@code cniVersions} (CNI010-CNI017).
  *
  * <p>Sources: CNI SPEC.md version table (0.1.0 .. 1.1.0) and section 1 ({@code cniVersions}, version selection,
  * 1.1.0); libcni {@code libcni/conf.go} ("invalid cniVersions entry"), {@code pkg/version} (an absent version is
@@ -99,11 +99,6 @@ final class CniVersionRules {
         }
 
         if (version != null) {
-            if (compare(version, "0.4.0") < 0) {
-                r.report("CNI018", doc, "/cniVersion", "cniVersion \"" + version + "\" predates 0.4.0: the runtime "
-                        + "cannot run CHECK and current runtimes (CRI-O since Kubernetes 1.24) expect 0.4.0 or "
-                        + "newer; use \"1.0.0\" if your plugins support it");
-            }
             for (CniConfig.Plugin pl : c.plugins()) {
                 String min = MIN_VERSION.get(pl.type());
                 if (min != null && compare(version, min) < 0) {

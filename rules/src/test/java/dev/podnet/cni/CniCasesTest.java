@@ -61,4 +61,13 @@ class CniCasesTest {
         assertThat(ds).extracting(Diagnostic::rule)
                 .noneMatch(r -> r.compareTo("CNI010") >= 0 && r.compareTo("CNI019") <= 0);
     }
+
+    /** 014 and 020: the stock kube-flannel conflist (cniVersion 0.3.1) is fine by itself: no per-file CNI finding. */
+    @Test
+    void cases014And020StockFlannelListIsClean() throws IOException {
+        for (String c : List.of("014-cni-portmap-binary-missing", "020-cni-flannel-network-vs-node-podcidr")) {
+            List<Diagnostic> ds = lintCase(c, "net.d/10-flannel.conflist");
+            assertThat(ds).as(c).extracting(Diagnostic::rule).noneMatch(r -> r.startsWith("CNI"));
+        }
+    }
 }

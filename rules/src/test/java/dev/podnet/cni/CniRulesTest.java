@@ -75,8 +75,6 @@ class CniRulesTest {
                 Arguments.of("CNI017", "a.conflist", list("1.0.0", ptp("{}"), PORTMAP.replace("{\"type\"",
                         "{\"cniVersion\": \"0.4.0\", \"type\"")), list("1.0.0", ptp("{}"), PORTMAP.replace(
                         "{\"type\"", "{\"cniVersion\": \"1.0.0\", \"type\""))),
-                Arguments.of("CNI018", "a.conf", "{\"cniVersion\": \"0.2.0\", \"name\": \"n\", \"type\": \"ptp\"}",
-                        "{\"cniVersion\": \"0.4.0\", \"name\": \"n\", \"type\": \"ptp\"}"),
                 Arguments.of("CNI020", "a.conf", "{\"cniVersion\": \"1.0.0\", \"type\": \"ptp\"}",
                         "{\"cniVersion\": \"1.0.0\", \"name\": \"n\", \"type\": \"ptp\"}"),
                 Arguments.of("CNI021", "a.conflist", list("1.0.0", ptp("{}")).replace("\"net\"", "\"-net\""),
