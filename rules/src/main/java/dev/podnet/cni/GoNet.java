@@ -96,7 +96,9 @@ public final class GoNet {
     }
 
     /**
-     * Parses {@code text} as Go's {@code net.ParseIP} would: a single address, no prefix.
+     * Parses {@code text} as Go's {@code net.ParseIP} would: a single address, no prefix. An IPv4-mapped IPv6
+     * address ({@code ::ffff:10.1.0.1}) is returned as the IPv4 address, as Go's {@code To4} (and so host-local)
+     * treats it.
      *
      * @return the address, or null when Go would reject it
      */
@@ -105,6 +107,12 @@ public final class GoNet {
             return null;
         }
         IPAddress a = new IPAddressString(text, IP).getAddress();
-        return a == null || a.isMultiple() ? null : a.withoutPrefixLength();
+        if (a == null || a.isMultiple()) {
+            return null;
+        }
+        if (a.isIPv6() && a.toIPv6().isIPv4Mapped()) {
+            return a.toIPv6().getEmbeddedIPv4Address(); // Go treats ::ffff:a.b.c.d as the IPv4 address a.b.c.d
+        }
+        return a.withoutPrefixLength();
     }
 }
