@@ -146,11 +146,10 @@ final class CniBridgeRules {
                 }
                 GoNet.Cidr cidr = GoNet.parseCidr(dst);
                 if (cidr != null && cidr.prefix() == 0) {
-                    r.report("CNI048", doc, ipamPointer + "/routes/" + i + "/dst", "default route " + dst + " in "
-                            + "IPAM routes plus isDefaultGateway in " + CniRules.path(p.isEmpty() ? "/isDefaultGateway"
-                            : p + "/isDefaultGateway") + ": the bridge plugin adds the default route twice and "
-                            + "fails with \"failed to add route ... file exists\"; remove this route or "
-                            + "isDefaultGateway");
+                    r.report("CNI048", doc, ipamPointer + "/routes/" + i + "/dst", "IPAM route " + dst + " has no "
+                            + "gw and " + CniRules.path(SourceDoc.child(p, "isDefaultGateway")) + " is true: the "
+                            + "bridge plugin adds the default route a second time and fails with \"failed to add "
+                            + "route ... file exists\"; remove this route (isDefaultGateway already adds it)");
                 }
             }
         }

@@ -284,7 +284,7 @@ final class CniIpamRules {
                 d = dst.isTextual() ? GoNet.parseCidr(dst.asText()) : null;
                 if (d == null) {
                     r.report("CNI036", doc, p + "/dst", "route dst " + dst + " is not a CIDR: the plugin fails with "
-                            + "\"invalid CIDR address: " + dst.asText() + "\"; " + cidrHint(dst.asText()));
+                            + "\"invalid CIDR address: " + dst.asText() + "\"; " + routeHint(dst.asText()));
                 }
             }
             JsonNode gw = rt.get("gw");
@@ -301,6 +301,16 @@ final class CniIpamRules {
                 }
             }
         }
+    }
+
+    private static String routeHint(String text) {
+        IPAddress a = GoNet.parseIp(text);
+        if (a == null) {
+            return "write a destination such as \"0.0.0.0/0\" or \"10.96.0.0/12\"";
+        }
+        String plen = a.isZero() ? "/0" : "/" + a.getBitCount();
+        return "add the prefix length, e.g. \"" + text + plen + "\"" + (a.isZero() ? " for the default route"
+                : " for a host route");
     }
 
     private static String cidrHint(String text) {
