@@ -24,10 +24,19 @@ import dev.podnet.source.SourceDoc;
  */
 public final class CniRules implements Check {
 
+    /**
+     * Checks every CNI config of the workspace. Documents read from {@code .yaml}/{@code .yml} files are skipped:
+     * runtimes read CNI configs as JSON only, and a YAML file with a string {@code type} is far more often
+     * something else.
+     */
     @Override
     public void run(Workspace workspace, Reporter reporter) {
         for (CniConfig c : CniConfig.from(workspace)) {
             reporter.checkCanceled();
+            String ext = c.file().extension();
+            if (ext.equals(".yaml") || ext.equals(".yml")) {
+                continue;
+            }
             CniNetworkRules.check(c, reporter);
             CniVersionRules.check(c, reporter);
             CniIpamRules.check(c, reporter);

@@ -280,6 +280,12 @@ class CniRulesTest {
                 "CNI030", "CNI036");
     }
 
+    @Test
+    void yamlFilesAreNotTreatedAsCniConfigs() {
+        assertThat(rules("values.yaml", "name: web\ntype: ClusterIP\n")).isEmpty();
+        assertThat(rules("net.conf", "{\"name\": \"web\", \"type\": \"ptp\"}")).contains("CNI010");
+    }
+
     private static Diagnostic only(List<Diagnostic> ds, String rule) {
         List<Diagnostic> of = ds.stream().filter(d -> d.rule().equals(rule)).toList();
         assertThat(of).as(rule + " in " + ds).hasSize(1);
