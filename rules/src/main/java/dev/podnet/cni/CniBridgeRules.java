@@ -10,12 +10,13 @@ import java.util.Set;
  * The bridge plugin (CNI045-CNI051), interface names and MTUs of the interface plugins (CNI049, CNI050) and the
  * flannel plugin's bridge delegate (CNI055-CNI057; the bridge rules also run on the delegate).
  *
- * <p>Sources: containernetworking/plugins {@code plugins/main/bridge/bridge.go} ({@code loadNetConf}: "cannot
+ * <p>Sources: containernetworking/plugins {@code plugins/main/bridge/bridge.go} ({@code cmdAdd}: "cannot
  * set hairpin mode and promiscuous mode at the same time", {@code isDefaultGateway} forces {@code isGateway};
  * {@code calcGateways}: a default route is only de-duplicated when it has a {@code gw}); Linux
  * {@code dev_valid_name} (IFNAMSIZ 16 including the NUL byte); Linux {@code ETH_MIN_MTU} 68 and the 65535 IPv4
- * packet limit; flannel-io/cni-plugin {@code flannel_linux.go} (delegate defaults: {@code isGateway} and
- * {@code mtu} are filled in, {@code hairpinMode} is not; "'delegate' dictionary must not have 'name' field").
+ * packet limit; flannel-io/cni-plugin {@code flannel_linux.go} ({@code doCmdAdd}: {@code isGateway},
+ * {@code ipMasq} and {@code mtu} are filled in when absent, {@code hairpinMode} is not) and {@code flannel.go}
+ * ({@code cmdAdd}: "'delegate' dictionary must not have 'name' field, it'll be set by flannel").
  * Error strings observed with plugins v1.1.1.
  */
 final class CniBridgeRules {
