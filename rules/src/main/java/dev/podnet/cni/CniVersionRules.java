@@ -41,9 +41,12 @@ final class CniVersionRules {
                     + "0.1.0 and return the legacy result format (ip4/ip6, no interfaces), which chained plugins and "
                     + "runtimes misread; add \"cniVersion\": \"1.0.0\" (or the newest version your plugins support)");
         } else if (!v.isTextual()) {
-            r.report("CNI011", doc, "/cniVersion", "\"cniVersion\" must be a string: the plugin fails with "
-                    + "\"decoding version from network config: json: cannot unmarshal " + jsonType(v) + " into Go "
-                    + "struct field .cniVersion of type string\"; write \"" + completed(v.asText()) + "\"");
+            String err = c.list() ? "libcni rejects the list (\"error parsing configuration list: invalid "
+                    + "cniVersion type " + goType(v) + "\")" : "the plugin fails with \"decoding version from "
+                    + "network config: json: cannot unmarshal " + jsonType(v) + " into Go struct field .cniVersion "
+                    + "of type string\"";
+            r.report("CNI011", doc, "/cniVersion", "\"cniVersion\" must be a string: " + err + "; write \""
+                    + completed(v.asText()) + "\"");
         } else if (!SEMVER.matcher(v.asText()).matches()) {
             r.report("CNI011", doc, "/cniVersion", "cniVersion \"" + v.asText() + "\" is not a semantic version "
                     + "(MAJOR.MINOR.PATCH): plugins compare versions as strings and fail with \"incompatible CNI "
@@ -60,17 +63,23 @@ final class CniVersionRules {
         JsonNode vs = root.get("cniVersions");
         if (vs != null && !vs.isNull()) {
             if (!vs.isArray()) {
-                r.report("CNI014", doc, "/cniVersions", "\"cniVersions\" must be an array of version strings "
-                        + "(libcni: \"invalid type for cniVersions\"); write [\"1.0.0\", \"1.1.0\"]");
+                r.report("CNI014", doc, "/cniVersions", "\"cniVersions\" must be an array of version strings: "
+                        + "libcni rejects the list (\"error parsing configuration list: invalid type for "
+                        + "cniVersions\"); write [\"1.0.0\", \"1.1.0\"]");
             } else {
                 boolean listed = false;
                 for (int i = 0; i < vs.size(); i++) {
                     JsonNode e = vs.get(i);
                     String p = "/cniVersions/" + i;
-                    if (!e.isTextual() || !SEMVER.matcher(e.asText()).matches()) {
-                        r.report("CNI014", doc, p, "cniVersions[" + i + "] " + e + " is not a semantic version: "
-                                + "libcni rejects the list (\"invalid cniVersions entry " + e.asText() + " at index "
-                                + i + "\"); write it as \"MAJOR.MINOR.PATCH\" in quotes");
+                    if (!e.isTextual()) {
+                        r.report("CNI014", doc, p, "cniVersions[" + i + "] " + e + " is not a string: libcni "
+                                + "rejects the list (\"error parsing configuration list: invalid type for cniVersions "
+                                + "index " + i + ": " + goType(e) + "\"); write \"" + completed(e.asText()) + "\"");
+                    } else if (!SEMVER.matcher(e.asText()).matches()) {
+                        r.report("CNI014", doc, p, "cniVersions[" + i + "] \"" + e.asText() + "\" is not a semantic "
+                                + "version (MAJOR.MINOR.PATCH): libcni rejects or misreads it (\"invalid cniVersions "
+                                + "entry " + e.asText() + " at index " + i + "\"); write \"" + completed(e.asText())
+                                + "\"");
                     } else if (!KNOWN.contains(e.asText())) {
                         r.report("CNI014", doc, p, "cniVersions[" + i + "] \"" + e.asText() + "\" is not a CNI "
                                 + "spec version (known: " + String.join(", ", KNOWN) + "); remove it");
@@ -170,6 +179,23 @@ final class CniVersionRules {
             }
         }
         return "\"" + best + "\"";
+    }
+
+    /** The Go {@code %T} of a value decoded into {@code interface{}} by encoding/json. */
+    private static String goType(JsonNode v) {
+        if (v.isNumber()) {
+            return "float64";
+        }
+        if (v.isBoolean()) {
+            return "bool";
+        }
+        if (v.isArray()) {
+            return "[]interface {}";
+        }
+        if (v.isObject()) {
+            return "map[string]interface {}";
+        }
+        return v.isNull() ? "<nil>" : "string";
     }
 
     private static String jsonType(JsonNode v) {
