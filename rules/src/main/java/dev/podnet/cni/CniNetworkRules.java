@@ -36,9 +36,9 @@ final class CniNetworkRules {
         if (name == null || name.isNull()) {
             r.reportKey("CNI020", doc, "/name", c.list()
                     ? "the network has no \"name\": libcni rejects the list (\"error parsing configuration list: "
-                    + "no name\"; CRI-O falls back to the file name); add \"name\": \"<network>\""
-                    : "the network has no \"name\": the plugin fails with \"missing network name\"; add "
-                    + "\"name\": \"<network>\"");
+                    + "no name\"), so containerd fails to load it and CRI-O skips it; add \"name\": \"<network>\""
+                    : "the network has no \"name\": under containerd the plugin fails with \"missing network "
+                    + "name\" (CRI-O substitutes the file name); add \"name\": \"<network>\"");
         } else if (!name.isTextual()) {
             r.report("CNI021", doc, "/name", "\"name\" must be a string (libcni: \"invalid name type\"); write "
                     + "it in double quotes");
