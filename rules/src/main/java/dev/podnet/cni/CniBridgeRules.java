@@ -53,7 +53,7 @@ final class CniBridgeRules {
             }
             if (type.equals("bridge")) {
                 bridge(doc, pl.pointer(), n, pl.ipam(), pl.ipamPointer(), false, r);
-                if (!n.has("ipMasq")) {
+                if (!n.has("ipMasq") && CniRules.text(pl.ipam(), "type") != null) {
                     r.report("CNI051", doc, CniRules.anchor(doc, pl.pointer()), "bridge has no \"ipMasq\": pods "
                             + "reach addresses outside " + "the node only if the node (or another plugin) masquerades "
                             + "their traffic; add \"ipMasq\": true unless routing to the pod subnet is set up");

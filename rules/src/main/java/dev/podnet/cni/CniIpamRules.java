@@ -82,8 +82,8 @@ final class CniIpamRules {
             }
         }
         if (!any && !flannel && !capability(pl, "ipRanges")) {
-            r.reportKey("CNI039", doc, ip, "host-local IPAM in " + CniRules.path(ip) + " has neither \"subnet\" nor "
-                    + "\"ranges\": the plugin fails with \"no IP ranges specified\"; add \"ranges\": [[{\"subnet\": "
+            r.reportKey("CNI039", doc, ip, "host-local IPAM in " + CniRules.path(ip) + " has no range (no \"subnet\", "
+                    + "no entry in \"ranges\"): the plugin fails with \"no IP ranges specified\"; add \"ranges\": [[{\"subnet\": "
                     + "\"<pod CIDR>\"}]]");
         }
         for (int a = 0; a < spans.size(); a++) {

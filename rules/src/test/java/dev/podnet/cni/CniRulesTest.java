@@ -154,6 +154,11 @@ class CniRulesTest {
                 Arguments.of("CNI050", "a.conflist", list("1.0.0", "{\"type\": \"flannel\", \"delegate\": "
                         + "{\"hairpinMode\": true, \"mtu\": 67}}"), list("1.0.0", "{\"type\": \"flannel\", "
                         + "\"delegate\": {\"hairpinMode\": true, \"mtu\": 0}}")),
+                Arguments.of("CNI051", "a.conf", "{\"cniVersion\": \"1.0.0\", \"name\": \"n\", \"type\": "
+                        + "\"bridge\", \"hairpinMode\": true, \"ipam\": {\"type\": \"dhcp\"}}", "{\"cniVersion\": "
+                        + "\"1.0.0\", \"name\": \"n\", \"type\": \"bridge\", \"hairpinMode\": true, \"ipam\": {}}"),
+                Arguments.of("CNI039", "a.conflist", list("1.0.0", hostLocal("[[]]")), list("1.0.0",
+                        hostLocal("[[{\"subnet\": \"10.9.0.0/24\"}]]"))),
                 Arguments.of("CNI051", "a.conflist", list("1.0.0", bridge(", \"hairpinMode\": true")
                         .replace(", \"ipMasq\": true", "")), list("1.0.0", bridge(", \"hairpinMode\": true")
                         .replace("\"ipMasq\": true", "\"ipMasq\": false"))),
