@@ -56,8 +56,8 @@ final class CniChainRules {
             String err = META.get(type);
             if (err != null && pl.index() == 0) {
                 r.report("CNI062", doc, at, (c.list() ? "meta plugin \"" + type + "\" is first in the chain"
-                        : "\"" + type + "\" is a meta plugin used as the whole network") + ": it needs the result of an "
-                        + "earlier plugin and fails with \"" + err + "\"; put an interface plugin (bridge, ptp, "
+                        : "\"" + type + "\" is a meta plugin used as the whole network") + ": it needs the result "
+                        + "of an earlier plugin and fails with \"" + err + "\"; put an interface plugin (bridge, ptp, "
                         + "flannel, ...) before it in \"plugins\"");
             }
             if (!type.isEmpty()) {

@@ -27,7 +27,7 @@ final class CniIpamRules {
     }
 
     /** One host-local range with its effective first and last allocatable address. */
-    private record Span(int set, String pointer, GoNet.Cidr subnet, BigInteger first, BigInteger last,
+    private record Span(int order, int set, String pointer, GoNet.Cidr subnet, BigInteger first, BigInteger last,
                         String text) {
     }
 
@@ -82,26 +82,39 @@ final class CniIpamRules {
             }
         }
         if (!any && !flannel && !capability(pl, "ipRanges")) {
-            r.reportKey("CNI039", doc, ip, "host-local IPAM in " + CniRules.path(ip) + " has no range (no \"subnet\", "
-                    + "no entry in \"ranges\"): the plugin fails with \"no IP ranges specified\"; add \"ranges\": [[{\"subnet\": "
-                    + "\"<pod CIDR>\"}]]");
+            r.reportKey("CNI039", doc, ip, "host-local IPAM in " + CniRules.path(ip) + " has no range (no "
+                    + "\"subnet\", no entry in \"ranges\"): the plugin fails with \"no IP ranges specified\"; add "
+                    + "\"ranges\": [[{\"subnet\": \"<pod CIDR>\"}]]");
         }
-        for (int a = 0; a < spans.size(); a++) {
-            for (int b = a + 1; b < spans.size(); b++) {
-                Span x = spans.get(a);
-                Span y = spans.get(b);
-                if (x.subnet().network().getIPVersion() != y.subnet().network().getIPVersion()) {
-                    continue;
-                }
-                if (x.first().compareTo(y.last()) <= 0 && y.first().compareTo(x.last()) <= 0) {
-                    String err = x.set() == y.set()
-                            ? "invalid range set " + x.set() + ": subnets " + x.text() + " and " + y.text()
-                            + " overlap"
-                            : "range set " + x.set() + " overlaps with " + y.set();
-                    r.report("CNI037", doc, SourceDoc.child(y.pointer(), "subnet"), "range " + y.text() + " ("
-                            + CniRules.path(y.pointer()) + ") overlaps " + x.text() + " (" + CniRules.path(x.pointer())
-                            + "): host-local fails with \"" + err + "\"; give each range its own addresses");
-                }
+        overlaps(doc, spans, r);
+    }
+
+    /**
+     * Reports each range that overlaps an earlier one (in address order, per family), comparing every range with
+     * the earlier range reaching furthest: O(n log n), so a file with many thousands of ranges stays fast.
+     */
+    private static void overlaps(SourceDoc doc, List<Span> spans, Reporter r) {
+        List<Span> sorted = new ArrayList<>(spans);
+        sorted.sort(java.util.Comparator.<Span, Boolean>comparing(x -> x.subnet().network().isIPv6())
+                .thenComparing(Span::first).thenComparing(Span::last));
+        Span reach = null;
+        for (Span y : sorted) {
+            if (reach != null && reach.subnet().network().getIPVersion() == y.subnet().network().getIPVersion()
+                    && y.first().compareTo(reach.last()) <= 0) {
+                Span x = reach.order() < y.order() ? reach : y;
+                Span later = x == reach ? y : reach;
+                String err = x.set() == later.set()
+                        ? "invalid range set " + x.set() + ": subnets " + x.text() + " and " + later.text()
+                        + " overlap"
+                        : "range set " + x.set() + " overlaps with " + later.set();
+                r.report("CNI037", doc, SourceDoc.child(later.pointer(), "subnet"), "range " + later.text() + " ("
+                        + CniRules.path(later.pointer()) + ") overlaps " + x.text() + " ("
+                        + CniRules.path(x.pointer()) + "): host-local fails with \"" + err + "\"; give each range "
+                        + "its own addresses");
+            }
+            if (reach == null || reach.subnet().network().getIPVersion() != y.subnet().network().getIPVersion()
+                    || y.last().compareTo(reach.last()) > 0) {
+                reach = y;
             }
         }
     }
@@ -189,7 +202,7 @@ final class CniIpamRules {
         BigInteger last = end != null && endIn ? end.getValue() : cidr.lastAddress().getValue()
                 .subtract(BigInteger.ONE);
         if (first.compareTo(last) <= 0) {
-            spans.add(new Span(set, p, cidr, first, last, cidr.toString()));
+            spans.add(new Span(spans.size(), set, p, cidr, first, last, cidr.toString()));
         }
     }
 

@@ -286,6 +286,23 @@ class CniRulesTest {
     }
 
     @Test
+    void overlapsAmongManyRangesAreFoundOncePerOverlappingRange() {
+        StringBuilder sets = new StringBuilder("[");
+        for (int i = 0; i < 5_000; i++) {
+            sets.append(i == 0 ? "" : ",").append("[{\"subnet\": \"10.").append(i / 16384).append('.')
+                    .append(i / 64 % 256).append('.').append(i % 64 * 4).append("/30\"}]");
+        }
+        sets.append(",[{\"subnet\": \"10.0.0.0/29\"}], [{\"subnet\": \"fd00::/64\"}], [{\"subnet\": "
+                + "\"fd00::/120\"}]]");
+        List<Diagnostic> ds = lint("a.conflist", list("1.0.0", hostLocal(sets.toString())));
+        assertThat(ds).filteredOn(d -> d.rule().equals("CNI037")).extracting(Diagnostic::message)
+                .hasSize(3)
+                .anyMatch(m -> m.contains("overlaps 10.0.0.0/30") && m.contains("range set 0 overlaps with 5000"))
+                .anyMatch(m -> m.contains("overlaps 10.0.0.4/30") && m.contains("range set 1 overlaps with 5000"))
+                .anyMatch(m -> m.contains("range fd00::/120") && m.contains("range set 5001 overlaps with 5002"));
+    }
+
+    @Test
     void yamlFilesAreNotTreatedAsCniConfigs() {
         assertThat(rules("values.yaml", "name: web\ntype: ClusterIP\n")).isEmpty();
         assertThat(rules("net.conf", "{\"name\": \"web\", \"type\": \"ptp\"}")).contains("CNI010");
