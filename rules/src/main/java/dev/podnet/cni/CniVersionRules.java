@@ -37,8 +37,9 @@ final class CniVersionRules {
         JsonNode v = root.get("cniVersion");
         String version = null;
         if (v == null || v.isNull()) {
-            r.reportKey("CNI010", doc, "/cniVersion", "\"cniVersion\" is missing: libcni and the plugins then use "
-                    + "0.1.0 and return the legacy result format (ip4/ip6, no interfaces), which chained plugins and "
+            r.reportKey("CNI010", doc, "/cniVersion", "\"cniVersion\" is missing: " + (root.has("cniVersions")
+                    ? "runtimes before CNI 1.1.0 ignore \"cniVersions\", so they " : "libcni and the plugins then ")
+                    + "use 0.1.0 and return the legacy result format (ip4/ip6, no interfaces), which chained plugins and "
                     + "runtimes misread; add \"cniVersion\": \"1.0.0\" (or the newest version your plugins support)");
         } else if (!v.isTextual()) {
             String err = c.list() ? "libcni rejects the list (\"error parsing configuration list: invalid "
