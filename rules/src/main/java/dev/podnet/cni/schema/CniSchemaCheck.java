@@ -68,7 +68,7 @@ public final class CniSchemaCheck implements Check {
         String rootFile = list ? SchemaStore.CONFLIST : SchemaStore.NETCONF;
         walk.targets.put("", new LinkedHashSet<>(List.of(rootFile)));
         walk.walk(root, "", List.of(store.root(rootFile)), list ? "the runtime (libcni)" : null);
-        Findings mapper = new Findings(root, walk.objects);
+        Findings mapper = new Findings(root, walk.objects, walk.defaulted);
         Set<Findings.Finding> out = new LinkedHashSet<>(walk.found);
         for (Map.Entry<String, Set<String>> t : walk.targets.entrySet()) {
             JsonNode node = t.getKey().isEmpty() ? root : root.at(t.getKey());
@@ -109,6 +109,8 @@ public final class CniSchemaCheck implements Check {
         /** Object pointer to its known properties (for descriptions in messages). */
         final Map<String, Map<String, List<SchemaRef>>> objects = new HashMap<>();
         final List<Findings.Finding> found = new ArrayList<>();
+        /** Objects whose plugin type came from x-podnet-defaultType (or a conflist shape), not a "type" key. */
+        final Set<String> defaulted = new java.util.HashSet<>();
 
         Walk(SchemaStore store, JsonNode root) {
             this.store = store;
@@ -144,6 +146,9 @@ public final class CniSchemaCheck implements Check {
                     dispatched = true;
                     targets.computeIfAbsent(ptr, k -> new LinkedHashSet<>()).add(d.schema().file());
                     owner = d.type() != null ? d.type() : owner;
+                    if (!inst.has("type")) {
+                        defaulted.add(ptr);
+                    }
                 } else {
                     checkKeys = false; // no type: podnet cannot know which plugin reads these keys
                 }

@@ -42,9 +42,12 @@ public final class Findings {
     private final Map<String, Map<String, List<SchemaRef>>> objects;
     private final SchemaStore store = SchemaStore.get();
 
-    Findings(JsonNode root, Map<String, Map<String, List<SchemaRef>>> objects) {
+    private final Set<String> defaulted;
+
+    Findings(JsonNode root, Map<String, Map<String, List<SchemaRef>>> objects, Set<String> defaulted) {
         this.root = root;
         this.objects = objects;
+        this.defaulted = defaulted;
     }
 
     /** Maps the messages of one validation run. */
@@ -118,7 +121,8 @@ public final class Findings {
             }
             case "required" -> {
                 String prop = m.getProperty();
-                if (prop == null || semanticPlace(ptr) && SEMANTIC_REQUIRED.contains(prop)) {
+                if (prop == null || semanticPlace(ptr) && SEMANTIC_REQUIRED.contains(prop)
+                        || prop.equals("type") && defaulted.contains(ptr)) {
                     return;
                 }
                 out.add(new Finding("CNI004", ptr, true, display(ptr) + " lacks the required key \"" + prop + "\""

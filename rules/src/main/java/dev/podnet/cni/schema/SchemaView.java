@@ -57,12 +57,25 @@ final class SchemaView {
         if (instance != null && instance.isObject()) {
             d = dispatch(store, ex, instance);
             if (d != null && d.known() && !ex.contains(d.schema())) {
-                List<SchemaRef> more = new ArrayList<>(ex);
-                more.addAll(expand(store, List.of(d.schema())));
-                ex = List.copyOf(new LinkedHashSet<>(more));
+                // the concrete schema goes before the shared bases (pluginBase, ipamBase) so that its keys and
+                // descriptions come first, but after the value's own non-base schemas (a flannel delegate's
+                // wording beats the bridge schema's)
+                Set<SchemaRef> bases = new LinkedHashSet<>();
+                Set<SchemaRef> own = new LinkedHashSet<>();
+                for (SchemaRef s : ex) {
+                    (isBase(store, s) ? bases : own).add(s);
+                }
+                Set<SchemaRef> ordered = new LinkedHashSet<>(own);
+                ordered.addAll(expand(store, List.of(d.schema())));
+                ordered.addAll(bases);
+                ex = List.copyOf(ordered);
             }
         }
         return new SchemaView(store, ex, d);
+    }
+
+    private static boolean isBase(SchemaStore store, SchemaRef s) {
+        return store.isPluginBase(s.node()) || store.isIpamBase(s.node());
     }
 
     /** Every schema reachable from {@code schemas} through $ref and allOf, each once, depth first. */
