@@ -45,6 +45,8 @@ final class SchemaStore {
     private final JsonSchemaFactory factory;
     private final SchemaValidatorsConfig config;
     private final Map<String, JsonSchema> compiled = new ConcurrentHashMap<>();
+    private final Map<List<SchemaRef>, List<SchemaRef>> expandCache = new ConcurrentHashMap<>();
+    private final Map<List<SchemaRef>, Map<String, List<SchemaRef>>> propertiesCache = new ConcurrentHashMap<>();
     private final JsonNode pluginBase;
     private final JsonNode ipamBase;
 
@@ -160,6 +162,16 @@ final class SchemaStore {
         }
         JsonNode n = t.at(pointer);
         return n.isMissingNode() ? null : new SchemaRef(file, n);
+    }
+
+    /** Memo of {@link SchemaView#expand}: schema lists to their $ref/allOf closure (schemas never change). */
+    Map<List<SchemaRef>, List<SchemaRef>> expandCache() {
+        return expandCache;
+    }
+
+    /** Memo of the union of properties of an expanded schema list. */
+    Map<List<SchemaRef>, Map<String, List<SchemaRef>>> propertiesCache() {
+        return propertiesCache;
     }
 
     /** The compiled networknt schema of a file (compiled on first use, then cached). */

@@ -78,8 +78,18 @@ final class SchemaView {
         return store.isPluginBase(s.node()) || store.isIpamBase(s.node());
     }
 
-    /** Every schema reachable from {@code schemas} through $ref and allOf, each once, depth first. */
+    /** Every schema reachable from {@code schemas} through $ref and allOf, each once, depth first (memoised). */
     static List<SchemaRef> expand(SchemaStore store, List<SchemaRef> schemas) {
+        List<SchemaRef> hit = store.expandCache().get(schemas);
+        if (hit != null) {
+            return hit;
+        }
+        List<SchemaRef> ex = expandUncached(store, schemas);
+        store.expandCache().putIfAbsent(List.copyOf(schemas), ex);
+        return ex;
+    }
+
+    private static List<SchemaRef> expandUncached(SchemaStore store, List<SchemaRef> schemas) {
         Set<SchemaRef> out = new LinkedHashSet<>();
         for (SchemaRef s : schemas) {
             expandInto(store, s, out);
@@ -152,6 +162,10 @@ final class SchemaView {
 
     /** Property name to the subschemas defining it, in schema order (own properties first). */
     Map<String, List<SchemaRef>> properties() {
+        return store.propertiesCache().computeIfAbsent(expanded, SchemaView::collectProperties);
+    }
+
+    private static Map<String, List<SchemaRef>> collectProperties(List<SchemaRef> expanded) {
         Map<String, List<SchemaRef>> m = new LinkedHashMap<>();
         for (SchemaRef s : expanded) {
             JsonNode props = s.node().get("properties");
@@ -160,7 +174,8 @@ final class SchemaView {
                         m.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(new SchemaRef(s.file(), e.getValue())));
             }
         }
-        return m;
+        m.replaceAll((k, v) -> List.copyOf(v));
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     /** The subschemas of array elements. */
