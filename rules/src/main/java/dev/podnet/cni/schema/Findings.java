@@ -291,6 +291,9 @@ public final class Findings {
         int end = d.length();
         for (String stop : new String[] {"; ", " (", ". "}) {
             int i = d.indexOf(stop);
+            while (stop.equals(". ") && i > 0 && (d.startsWith("e.g", i - 3) || d.startsWith("i.e", i - 3))) {
+                i = d.indexOf(stop, i + 1);
+            }
             if (i > 0 && i < end) {
                 end = i;
             }
