@@ -85,6 +85,72 @@ public final class CniSchemas {
         return out;
     }
 
+    /**
+     * What podnet's schema says about one plugin or IPAM plugin type, from the schema's podnet annotations.
+     *
+     * @param type               the {@code type} value, e.g. {@code portmap}
+     * @param schemaFile         the schema file in {@code schemas/cni/}
+     * @param title              the schema title
+     * @param kind               {@code x-podnet-kind}: {@code main}, {@code meta} or {@code ipam} ("" if absent)
+     * @param chainedOnly        {@code x-podnet-chainedOnly}: the plugin needs a prevResult (never first)
+     * @param minCniVersion      {@code x-podnet-minCniVersion}, or "" when the plugin accepts every version
+     * @param requiredCapability {@code x-podnet-requiredCapability}, or "" (e.g. portmap: portMappings)
+     * @param deprecated         {@code x-podnet-deprecated} reason, or ""
+     */
+    public record PluginInfo(String type, String schemaFile, String title, String kind, boolean chainedOnly,
+                             String minCniVersion, String requiredCapability, String deprecated) {
+    }
+
+    /** The plugin types (main and meta plugins) podnet has a schema for, in INDEX.json order. */
+    public static List<String> pluginTypes() {
+        return List.copyOf(SchemaStore.get().pluginFiles().keySet());
+    }
+
+    /** The IPAM types podnet has a schema for, in INDEX.json order. */
+    public static List<String> ipamTypes() {
+        return List.copyOf(SchemaStore.get().ipamFiles().keySet());
+    }
+
+    /** The schema facts of a plugin {@code type}, or empty when podnet has no schema for it. */
+    public static Optional<PluginInfo> plugin(String type) {
+        return info(type, SchemaStore.get().pluginFile(type));
+    }
+
+    /** The schema facts of an IPAM {@code type}, or empty when podnet has no schema for it. */
+    public static Optional<PluginInfo> ipam(String type) {
+        return info(type, SchemaStore.get().ipamFile(type));
+    }
+
+    private static Optional<PluginInfo> info(String type, String file) {
+        if (file == null) {
+            return Optional.empty();
+        }
+        JsonNode s = SchemaStore.get().root(file).node();
+        return Optional.of(new PluginInfo(type, file, s.path("title").asText(""), s.path("x-podnet-kind").asText(""),
+                s.path("x-podnet-chainedOnly").asBoolean(false), s.path("x-podnet-minCniVersion").asText(""),
+                s.path("x-podnet-requiredCapability").asText(""), s.path("x-podnet-deprecated").asText("")));
+    }
+
+    /**
+     * A podnet annotation ({@code x-podnet-<name>}, e.g. {@code sinceCniVersion}, {@code uncertain}) on the schema
+     * of the value at {@code pointer}: the first one found among the applicable schemas (the value's own first).
+     *
+     * @return the annotation value, or empty when no applicable schema carries it
+     */
+    public static Optional<JsonNode> annotation(JsonNode root, boolean list, String pointer, String name) {
+        Nav nav = navigate(root, list, pointer);
+        if (nav == null) {
+            return Optional.empty();
+        }
+        for (SchemaRef s : SchemaView.of(SchemaStore.get(), nav.schemas, nav.instance).schemas()) {
+            JsonNode a = s.node().get("x-podnet-" + name);
+            if (a != null) {
+                return Optional.of(a);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Where a pointer leads: the subschemas that apply, the instance value (or null) and how it was reached. */
     private record Nav(List<SchemaRef> schemas, JsonNode instance, boolean element) {
     }

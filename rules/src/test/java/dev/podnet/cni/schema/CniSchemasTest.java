@@ -108,4 +108,36 @@ class CniSchemasTest {
         assertThat(CniSchemas.describe(c, "/ipMasq")).get().asString().contains("masquerade");
         assertThat(names(CniSchemas.knownKeys(c, ""))).contains("ipMasq", "mtu", "ipam", "name", "cniVersion");
     }
+
+    @Test
+    void pluginFactsFromSchemaAnnotations() {
+        CniSchemas.PluginInfo portmap = CniSchemas.plugin("portmap").orElseThrow();
+        assertThat(portmap.kind()).isEqualTo("meta");
+        assertThat(portmap.chainedOnly()).isTrue();
+        assertThat(portmap.requiredCapability()).isEqualTo("portMappings");
+        assertThat(CniSchemas.plugin("firewall").orElseThrow().minCniVersion()).isEqualTo("0.4.0");
+        assertThat(CniSchemas.plugin("bridge").orElseThrow().chainedOnly()).isFalse();
+        assertThat(CniSchemas.plugin("weave-net").orElseThrow().deprecated()).isNotEmpty();
+        assertThat(CniSchemas.plugin("multus-shim").orElseThrow().schemaFile()).isEqualTo("multus.schema.json");
+        assertThat(CniSchemas.plugin("aws-cni")).isEmpty();
+        assertThat(CniSchemas.ipam("host-local").orElseThrow().kind()).isEqualTo("ipam");
+        assertThat(CniSchemas.ipam("whereabouts")).isEmpty();
+        assertThat(CniSchemas.pluginTypes()).contains("bridge", "flannel", "calico", "cilium-cni", "multus")
+                .doesNotContain("host-local");
+        assertThat(CniSchemas.ipamTypes()).containsExactly("host-local", "static", "dhcp", "calico-ipam", "weave-ipam");
+    }
+
+    @Test
+    void annotationsOnValues() {
+        JsonNode conf = json("{\"cniVersion\": \"1.1.0\", \"name\": \"n\", \"disableGC\": true, \"plugins\": ["
+                + "{\"type\": \"bridge\", \"ipam\": {\"type\": \"host-local\", \"routes\": [{\"dst\": \"0.0.0.0/0\", "
+                + "\"mtu\": 1400}]}}]}");
+        assertThat(CniSchemas.annotation(conf, true, "/disableGC", "sinceCniVersion")).get()
+                .extracting(JsonNode::asText).isEqualTo("1.1.0");
+        assertThat(CniSchemas.annotation(conf, true, "/plugins/0/ipam/routes/0/mtu", "sinceCniVersion")).get()
+                .extracting(JsonNode::asText).isEqualTo("1.1.0");
+        assertThat(CniSchemas.annotation(conf, true, "/plugins/0/ipam/routes/0/dst", "sinceCniVersion")).isEmpty();
+        assertThat(CniSchemas.annotation(conf, true, "/plugins/0", "kind")).get()
+                .extracting(JsonNode::asText).isEqualTo("main");
+    }
 }
