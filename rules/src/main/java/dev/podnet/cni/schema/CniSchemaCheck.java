@@ -137,9 +137,12 @@ public final class CniSchemaCheck implements Check {
             if (d != null) {
                 if (d.unknown()) {
                     boolean ipam = d.kind() == SchemaView.DispatchKind.IPAM;
+                    Optional<String> s = Suggestions.closest(d.type(),
+                            (ipam ? store.ipamFiles() : store.pluginFiles()).keySet());
                     found.add(new Findings.Finding(ipam ? "CNI007" : "CNI006", ptr + "/type", false,
                             "podnet has no schema for " + (ipam ? "IPAM plugin" : "plugin") + " \"" + d.type()
-                                    + "\"; the keys of " + Findings.display(ptr) + " are not checked"));
+                                    + "\"" + s.map(x -> " (did you mean \"" + x + "\"?)").orElse("")
+                                    + "; the keys of " + Findings.display(ptr) + " are not checked"));
                     return;
                 }
                 if (d.known()) {

@@ -288,6 +288,17 @@ class CniSchemaCheckTest {
     }
 
     @Test
+    void misspeltTypesGetASuggestion() {
+        List<Diagnostic> ds = lint("a.conflist", conflist("{\"type\": \"brige\", \"hairpinMode\": true, "
+                + "\"ipam\": {\"type\": \"host-local\"}}, {\"type\": \"ptp\", \"ipam\": {\"type\": \"host_local\"}}"));
+        assertThat(ds).extracting(Diagnostic::message).containsExactly(
+                "podnet has no schema for plugin \"brige\" (did you mean \"bridge\"?); the keys of plugins[0] are not "
+                        + "checked",
+                "podnet has no schema for IPAM plugin \"host_local\" (did you mean \"host-local\"?); the keys of "
+                        + "plugins[1].ipam are not checked");
+    }
+
+    @Test
     void unknownIpamTypeIsInfo() {
         List<Diagnostic> ds = lint("a.conflist", conflist("{\"type\": \"macvlan\", \"master\": \"eth1\", "
                 + "\"ipam\": {\"type\": \"whereabouts\", \"range\": \"192.168.2.225/28\"}}"));
