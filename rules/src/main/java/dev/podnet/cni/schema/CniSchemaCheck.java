@@ -67,7 +67,7 @@ public final class CniSchemaCheck implements Check {
         Walk walk = new Walk(store, root);
         String rootFile = list ? SchemaStore.CONFLIST : SchemaStore.NETCONF;
         walk.targets.put("", new LinkedHashSet<>(List.of(rootFile)));
-        walk.walk(root, "", List.of(store.root(rootFile)), list ? "the runtime (libcni)" : null);
+        walk.walk(root, "", List.of(store.root(rootFile)), list ? "libcni" : null);
         Findings mapper = new Findings(root, walk.objects, walk.defaulted);
         Set<Findings.Finding> out = new LinkedHashSet<>(walk.found);
         for (Map.Entry<String, Set<String>> t : walk.targets.entrySet()) {

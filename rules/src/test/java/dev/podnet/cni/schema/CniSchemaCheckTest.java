@@ -258,7 +258,7 @@ class CniSchemaCheckTest {
         List<Diagnostic> ds = lint("a.conflist", "{\"cniVersion\": \"1.0.0\", \"name\": \"n\", \"owner\": \"ops\", "
                 + "\"plugins\": [" + BRIDGE_OK + "]}");
         assertThat(ds).singleElement().satisfies(d -> assertThat(d.message()).isEqualTo(
-                "unknown key \"owner\" in the top level (the runtime (libcni) ignores it silently): remove it or "
+                "unknown key \"owner\" in the top level (libcni ignores it silently): remove it or "
                         + "correct its name"));
     }
 
