@@ -57,7 +57,9 @@ public final class Findings {
         for (CniSchemaCheck.Located l : msgs) {
             String frag = fragment(l.message());
             int i = frag.indexOf("/anyOf/");
-            if (i >= 0) {
+            String inBranch = i < 0 ? "" : frag.substring(i + "/anyOf/".length());
+            if (i >= 0 && !inBranch.contains("/properties/") && !inBranch.contains("/items")) {
+                // a failure of the value the anyOf applies to (not of a member inside a branch)
                 anyOf.computeIfAbsent(l.pointer() + "\n" + file(l.message()) + "\n" + frag.substring(0, i),
                         k -> new ArrayList<>()).add(l);
             } else {
