@@ -13,6 +13,7 @@ public final class Checks {
     /** Every check, freshly constructed. */
     public static List<Check> all() {
         List<Check> all = new ArrayList<>();
+        all.add(new dev.podnet.cni.schema.CniSchemaCheck());
         all.add(new dev.podnet.cni.CniRules());
         all.add(new dev.podnet.node.NodeRules());
         return all;
