@@ -3,7 +3,8 @@ package dev.podnet.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.podnet.diag.Diagnostic;
 import dev.podnet.diag.Severity;
-import dev.podnet.lint.DocKind;
+import dev.podnet.lint.RuleRegistry;
+import dev.podnet.source.SourceDoc;
 import dev.podnet.lint.InputFile;
 import dev.podnet.lint.LintEngine;
 import dev.podnet.lint.LintOptions;
@@ -108,6 +109,21 @@ public record ProjectConfig(Path file, Map<String, RuleSetting> rules, List<Glob
         return new LintOptions(disabled, sev, cancel);
     }
 
+    /** Applies the rule settings to findings made outside the lint engine: {@code off} dropped, severities set. */
+    public List<Diagnostic> configure(List<Diagnostic> ds) {
+        List<Diagnostic> out = new ArrayList<>(ds.size());
+        for (Diagnostic d : ds) {
+            RuleSetting s = rules.get(d.rule());
+            if (s == null) {
+                out.add(d);
+            } else if (s.enabled()) {
+                out.add(s.severity() == null ? d : new Diagnostic(d.file(), d.range(), s.severity(), d.rule(),
+                        d.message(), d.related()));
+            }
+        }
+        return out;
+    }
+
     /**
      * Whether a file is to be linted: it matches an {@code include} glob (or there is none) and no
      * {@code exclude} glob. A file outside the project directory is always linted (the globs cannot name it).
@@ -192,17 +208,50 @@ public record ProjectConfig(Path file, Map<String, RuleSetting> rules, List<Glob
     }
 
     /**
-     * Reads and parses a project file. Syntax errors and invalid entries leave the affected settings out (the
-     * lint of the file itself reports them).
+     * A project file read from disk.
+     *
+     * @param config      the usable settings (defaults where the file is broken)
+     * @param input       the file as read
+     * @param diagnostics the file's own problems: syntax (SYN) and CFG findings at their ranges, with default
+     *                    severities (the caller applies {@link #lintOptions})
+     */
+    public record Loaded(ProjectConfig config, InputFile input, List<Diagnostic> diagnostics) {
+
+        /** The diagnostics with the config's own rule settings applied ({@code off} dropped, severities set). */
+        public List<Diagnostic> configuredDiagnostics() {
+            return config.configure(diagnostics);
+        }
+    }
+
+    /**
+     * Reads and parses a project file, whatever its name (for {@code --config}); the first YAML document is the
+     * configuration. Syntax errors and invalid entries leave the affected settings out and are returned as
+     * diagnostics under {@code displayPath}.
      *
      * @throws IOException when the file cannot be read
      */
-    public static ProjectConfig load(Path file) throws IOException {
+    public static Loaded load(Path file, String displayPath) throws IOException {
         Path abs = file.toAbsolutePath().normalize();
-        SourceFile sf = LintEngine.read(InputFile.read(abs, abs.toString()), new ArrayList<>());
-        return sf.docs().stream().filter(d -> d.kind() == DocKind.PROJECT).findFirst()
-                .map(d -> parse(d.doc().root(), abs).config())
-                .orElse(new ProjectConfig(abs, Map.of(), List.of(), List.of(), List.of(), ClusterFacts.UNKNOWN));
+        List<Diagnostic> out = new ArrayList<>();
+        InputFile in = InputFile.read(abs, displayPath);
+        SourceFile sf = LintEngine.read(in, out);
+        if (sf.docs().isEmpty()) {
+            return new Loaded(new ProjectConfig(abs, Map.of(), List.of(), List.of(), List.of(), ClusterFacts.UNKNOWN),
+                    in, out);
+        }
+        SourceDoc doc = sf.docs().get(0).doc();
+        Parsed parsed = parse(doc.root(), abs);
+        RuleRegistry reg = RuleRegistry.get();
+        for (Finding f : parsed.findings()) {
+            out.add(new Diagnostic(displayPath, f.onKey() ? doc.keyRangeOf(f.pointer()) : doc.rangeOf(f.pointer()),
+                    reg.require(f.rule()).severity(), f.rule(), f.message()));
+        }
+        return new Loaded(parsed.config(), in, out);
+    }
+
+    /** Reads a project file and returns its settings (see {@link #load(Path, String)}). */
+    public static ProjectConfig load(Path file) throws IOException {
+        return load(file, file.toString()).config();
     }
 
     /** Parses a project file's value tree; {@code file} is its absolute path (or null in tests). */
