@@ -252,7 +252,13 @@ final class ProjectConfigParser {
         if (n == null || n.isNull() || !expect(n, ptr, "a CIDR string such as 10.244.0.0/16", JsonNode::isTextual)) {
             return out;
         }
-        for (String part : n.asText().split(",", -1)) {
+        String[] parts = n.asText().split(",", -1);
+        if (parts.length > 2) {
+            value("CFG008", ptr, "cluster." + key + ": " + parts.length + " ranges given; a cluster has one range, or "
+                    + "two for dual-stack (one IPv4 and one IPv6, comma-separated)");
+            return out;
+        }
+        for (String part : parts) {
             String s = part.trim();
             IPAddressString str = new IPAddressString(s);
             IPAddress a = CIDR_SHAPE.matcher(s).matches() && str.isValid() && str.isPrefixed() ? str.getAddress() : null;
@@ -267,6 +273,11 @@ final class ProjectConfigParser {
                         + a.toPrefixBlock() + ": write that");
             }
             out.add(a.toPrefixBlock());
+        }
+        if (out.size() == 2 && out.get(0).getIPVersion() == out.get(1).getIPVersion()) {
+            value("CFG008", ptr, "cluster." + key + ": two " + out.get(0).getIPVersion() + " ranges; a dual-stack "
+                    + "cluster has one IPv4 and one IPv6 range");
+            return List.of();
         }
         return out;
     }

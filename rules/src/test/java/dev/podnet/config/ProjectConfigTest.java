@@ -139,6 +139,17 @@ class ProjectConfigTest {
     }
 
     @Test
+    void dualStackNeedsOneRangePerFamily() throws Exception {
+        assertThat(parse("cluster: {podCIDR: \"10.244.0.0/16,10.245.0.0/16\"}", null).findings())
+                .extracting(ProjectConfig.Finding::message).singleElement().asString().contains("one IPv4 and one IPv6");
+        assertThat(parse("cluster: {serviceCIDR: \"10.96.0.0/12,fd00::/108,10.0.0.0/8\"}", null).findings())
+                .extracting(ProjectConfig.Finding::rule).containsExactly("CFG008");
+        ProjectConfig.Parsed ok = parse("cluster: {serviceCIDR: \"10.96.0.0/12, fd00:10:96::/108\"}", null);
+        assertThat(ok.findings()).isEmpty();
+        assertThat(ok.config().cluster().serviceCIDRs()).hasSize(2);
+    }
+
+    @Test
     void globsMatchAtTopLevelAndByFileName() {
         assertThat(new Glob("**/*.yaml").matches("a.yaml")).isTrue();
         assertThat(new Glob("**/*.yaml").matches("x/y/a.yaml")).isTrue();
