@@ -147,7 +147,7 @@ public final class SarifFormat {
             art.put("uri", rel);
             art.put("uriBaseId", SRCROOT);
         } else {
-            art.put("uri", Path.of(file).toAbsolutePath().normalize().toUri().toString());
+            art.put("uri", absoluteUri(file));
         }
         ObjectNode region = pl.putObject("region");
         region.put("startLine", range.startLine() + 1);
@@ -200,6 +200,19 @@ public final class SarifFormat {
             return s;
         } catch (URISyntaxException e) {
             return null;
+        }
+    }
+
+    /** A {@code file:} URI for a path outside the SARIF root; a display name that is no path is percent-encoded. */
+    private static String absoluteUri(String file) {
+        try {
+            return Path.of(file).toAbsolutePath().normalize().toUri().toString();
+        } catch (java.nio.file.InvalidPathException e) {
+            try {
+                return new URI(null, null, file, null).toASCIIString();
+            } catch (URISyntaxException e2) {
+                return "unknown";
+            }
         }
     }
 

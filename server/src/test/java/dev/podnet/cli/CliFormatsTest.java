@@ -70,6 +70,10 @@ class CliFormatsTest {
         assertThat(r.code()).as(r.err()).isEqualTo(PodnetCli.FINDINGS);
         JsonNode log = JSON.readTree(r.out());
         assertThat(sarifSchema().validate(log)).isEmpty();
+        JsonNode broken = log.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) broken.path("runs").path(0).path("results").path(0))
+                .put("level", "fatal");
+        assertThat(sarifSchema().validate(broken)).as("the schema check does reject bad SARIF").isNotEmpty();
 
         assertThat(log.path("$schema").asText()).isEqualTo(SarifFormat.SCHEMA_URI);
         assertThat(log.path("version").asText()).isEqualTo("2.1.0");
