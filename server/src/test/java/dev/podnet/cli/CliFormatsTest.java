@@ -185,6 +185,14 @@ class CliFormatsTest {
     }
 
     @Test
+    void checkTakesTheSameFormats() throws Exception {
+        Path out = dir.resolve("check.xml");
+        Run r = cli("check", "--format", "checkstyle", "--output", out.toString(), broken.toString());
+        assertThat(r.code()).isEqualTo(PodnetCli.FINDINGS);
+        assertThat(xml(out).getElementsByTagName("error").getLength()).isEqualTo(1);
+    }
+
+    @Test
     void xmlCleanReplacesCharactersXmlCannotCarry() {
         assertThat(XmlFormats.clean("a\u0001b\uD83D\uDE00")).isEqualTo("a\uFFFDb\uD83D\uDE00");
     }

@@ -3,6 +3,9 @@ package dev.podnet.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,6 +92,24 @@ class PreCommitHookTest {
         assertThat(passed.code()).as("the commit of the fixed file passes:\n" + passed.out()).isZero();
         assertThat(passed.out()).contains("Passed").doesNotContain("Failed");
         assertThat(ok(work, "git", "log", "--oneline")).contains("fixed CNI config").doesNotContain("broken");
+    }
+
+    /** The hooks' {@code files} regex (pre-commit applies it with Python's re.search to repo-relative paths). */
+    @Test
+    void filesRegexSelectsCniConfigsAndManifests() throws Exception {
+        JsonNode hooks = new ObjectMapper(new YAMLFactory()).readTree(projectRoot().resolve(".pre-commit-hooks.yaml").toFile());
+        assertThat(hooks.size()).isEqualTo(2);
+        for (JsonNode hook : hooks) {
+            Pattern files = Pattern.compile(hook.path("files").asText());
+            for (String yes : List.of("net.d/10-bridge.conf", "etc/cni/net.d/99-loopback.conf", "10-calico.conflist",
+                    "deploy/policy.yaml", "k8s/np.yml", "cni/flannel.json")) {
+                assertThat(files.matcher(yes).find()).as(hook.path("id").asText() + " selects " + yes).isTrue();
+            }
+            for (String no : List.of("etc/nginx/nginx.conf", "net.d/sub/x.conf", "README.md", "net.d/10-x.conf.bak")) {
+                assertThat(files.matcher(no).find()).as(hook.path("id").asText() + " skips " + no).isFalse();
+            }
+            assertThat(hook.path("require_serial").asBoolean()).isTrue();
+        }
     }
 
     private static Path projectRoot() {
