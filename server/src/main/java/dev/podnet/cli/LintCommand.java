@@ -98,7 +98,7 @@ public class LintCommand implements Callable<Integer> {
                     + "output; give an --output for each of the others");
         }
         PrintWriter err = spec.commandLine().getErr();
-        Optional<Path> projectFile;
+        Optional<Path> projectFile = Optional.empty();
         ProjectConfig.Loaded loaded = null;
         try {
             projectFile = noConfig ? Optional.empty()
@@ -107,7 +107,8 @@ public class LintCommand implements Callable<Integer> {
                 loaded = ProjectConfig.load(projectFile.get(), display(projectFile.get()));
             }
         } catch (IOException e) {
-            err.println("podnet: cannot read project file '" + config + "': " + Inputs.reason(e));
+            err.println("podnet: cannot read project file '" + projectFile.map(Path::toString)
+                    .orElse(String.valueOf(config)) + "': " + Inputs.reason(e));
             return PodnetCli.CANNOT_RUN;
         }
         ProjectConfig project = loaded == null ? ProjectConfig.EMPTY : loaded.config();
