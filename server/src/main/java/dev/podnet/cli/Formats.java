@@ -20,6 +20,7 @@ import java.util.Map;
  *   <li>{@code json}: {@code {"diagnostics":[{file,line,column,endLine,endColumn,severity,rule,message}],
  *       "summary":{files,error,warning,info,hint}}}.</li>
  * </ul>
+ * SARIF is written by {@link SarifFormat}, JUnit and checkstyle XML by {@link XmlFormats}.
  */
 public final class Formats {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -66,7 +66,8 @@ public final class Inputs {
         }
     }
 
-    private static InputFile read(Path p, String display) throws InputException {
+    /** Reads one file under the given display path. */
+    static InputFile read(Path p, String display) throws InputException {
         try {
             return InputFile.read(p, display);
         } catch (IOException e) {
@@ -74,7 +75,8 @@ public final class Inputs {
         }
     }
 
-    private static String reason(IOException e) {
+    /** A short reason for an I/O failure (no such file, permission denied, ...). */
+    static String reason(IOException e) {
         if (e instanceof NoSuchFileException) {
             return "no such file or directory";
         }

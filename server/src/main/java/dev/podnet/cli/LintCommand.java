@@ -1,33 +1,59 @@
 package dev.podnet.cli;
 
+import dev.podnet.config.ProjectConfig;
 import dev.podnet.diag.Diagnostic;
 import dev.podnet.diag.Severity;
 import dev.podnet.lint.InputFile;
 import dev.podnet.lint.LintEngine;
+import dev.podnet.lint.LintOptions;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code podnet lint}: syntax, schema and semantic rules on CNI configs and Kubernetes manifests. */
+/**
+ * {@code podnet lint}: syntax, schema and semantic rules on CNI configs and Kubernetes manifests.
+ *
+ * <p>Output: {@code --format} may be given several times, each paired with the {@code --output} at the same
+ * position (kube-linter's convention); a format without an output file goes to standard output, and at most one
+ * may. Project file: {@code --config FILE}, else the first {@code .podnet.yaml} found from the first path
+ * upwards (see {@link ProjectConfig#find}); its rule settings, include/exclude globs and exemptions apply, and the
+ * file itself is checked too (syntax and CFG rules), whatever its name.
+ */
 @Command(name = "lint", mixinStandardHelpOptions = true,
         description = "Lint CNI network configs (.conf/.conflist) and Kubernetes manifests (NetworkPolicy ...).",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:no finding at or above --fail-on", "1:findings at or above --fail-on",
-                "2:podnet could not run (bad arguments, unreadable path)"})
+                "2:podnet could not run (bad arguments, unreadable path or project file, unwritable output)"})
 public class LintCommand implements Callable<Integer> {
+    /** The output formats. */
+    public static final List<String> FORMATS = List.of("text", "json", "sarif", "junit", "checkstyle");
 
     @Parameters(paramLabel = "PATH", arity = "0..*",
             description = "Files or directories (walked recursively for .conf .conflist .json .yaml .yml).")
     List<Path> paths = new ArrayList<>();
 
-    @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
-            description = "Output format: text (file:line:col: severity: message [ID]) or json. Default: ${DEFAULT-VALUE}.")
-    String format;
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "Output format: text (file:line:col: severity: message [ID]), json, sarif (SARIF 2.1.0), "
+                    + "junit (JUnit XML) or checkstyle (Checkstyle XML). Repeatable; the n-th --format goes to the "
+                    + "n-th --output. Default: text.")
+    List<String> formats = new ArrayList<>();
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "Write the format at the same position to FILE instead of standard output. Repeatable.")
+    List<Path> outputs = new ArrayList<>();
 
     @Option(names = "--fail-on", defaultValue = "error", paramLabel = "SEVERITY",
             description = "Exit 1 when a finding is at least this severe: error, warning, info. Default: ${DEFAULT-VALUE}.")
@@ -36,35 +62,68 @@ public class LintCommand implements Callable<Integer> {
     @CommandLine.Mixin
     NodeOptions node = new NodeOptions();
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Project file to use instead of the .podnet.yaml found from the first PATH upwards.")
+    Path config;
+
+    @Option(names = "--no-config", description = "Use no project file, even if one is found.")
+    boolean noConfig;
+
+    @Option(names = "--sarif-root", paramLabel = "DIR",
+            description = "Directory SARIF artifact URIs are relative to (the repository root). Default: the "
+                    + "current directory.")
+    Path sarifRoot;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     /** The analyses this command runs; {@code check} adds more. */
-    protected List<Diagnostic> analyse(List<InputFile> inputs) {
-        return LintEngine.standard().lint(inputs).diagnostics();
+    protected List<Diagnostic> analyse(List<InputFile> inputs, LintOptions options) {
+        return LintEngine.standard().lint(inputs, options).diagnostics();
     }
 
     @Override
     public Integer call() {
-        Severity threshold;
-        try {
-            threshold = Severity.parse(failOn);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--fail-on: expected error, warning or info, got '" + failOn + "'");
+        Severity threshold = threshold();
+        List<String> fmts = formats.isEmpty() ? List.of("text") : formats;
+        for (String f : fmts) {
+            if (!FORMATS.contains(f)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--format: expected one of "
+                        + String.join(", ", FORMATS) + ", got '" + f + "'");
+            }
         }
-        if (!format.equals("text") && !format.equals("json")) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--format: expected text or json, got '" + format + "'");
+        if (outputs.size() > fmts.size()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "more --output (" + outputs.size()
+                    + ") than --format (" + fmts.size() + "): the n-th --output is the file of the n-th --format");
         }
         if (paths.isEmpty() && !node.given()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give at least one PATH (or --node URI)");
         }
+        if (fmts.size() - outputs.size() > 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "only one --format can write to standard "
+                    + "output; give an --output for each of the others");
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        Optional<Path> projectFile = Optional.empty();
+        ProjectConfig.Loaded loaded = null;
+        try {
+            projectFile = noConfig ? Optional.empty()
+                    : config != null ? Optional.of(existing(config)) : paths.isEmpty() ? Optional.empty()
+                    : ProjectConfig.find(paths.get(0));
+            if (projectFile.isPresent()) {
+                loaded = ProjectConfig.load(projectFile.get(), display(projectFile.get()));
+            }
+        } catch (IOException e) {
+            err.println("podnet: cannot read project file '" + projectFile.map(Path::toString)
+                    .orElse(String.valueOf(config)) + "': " + Inputs.reason(e));
+            return PodnetCli.CANNOT_RUN;
+        }
+        ProjectConfig project = loaded == null ? ProjectConfig.EMPTY : loaded.config();
         List<InputFile> inputs;
         try {
-            inputs = Inputs.collect(paths);
+            inputs = select(Inputs.collect(paths), project, projectFile);
         } catch (Inputs.InputException e) {
-            spec.commandLine().getErr().println("podnet: " + e.getMessage());
+            err.println("podnet: " + e.getMessage());
             return PodnetCli.CANNOT_RUN;
         }
         if (node.given()) {
@@ -77,13 +136,110 @@ public class LintCommand implements Callable<Integer> {
                 return PodnetCli.CANNOT_RUN;
             }
         }
-        List<Diagnostic> ds = analyse(inputs);
-        if (format.equals("json")) {
-            Formats.json(ds, inputs.size(), spec.commandLine().getOut());
-        } else {
-            Formats.text(ds, spec.commandLine().getOut());
-            spec.commandLine().getErr().println(Formats.summaryLine(ds, inputs.size()));
+        List<Diagnostic> ds = new ArrayList<>();
+        List<InputFile> read = new ArrayList<>();
+        if (loaded != null) {
+            ds.addAll(loaded.configuredDiagnostics());
+            read.add(loaded.input());
         }
+        ds.addAll(analyse(inputs, project.lintOptions(() -> false)));
+        read.addAll(inputs);
+        ds = project.applyExemptions(ds, Path::of);
+        Report report = new Report(ds, read, threshold,
+                sarifRoot == null ? Path.of("").toAbsolutePath() : sarifRoot.toAbsolutePath());
+        for (int i = 0; i < fmts.size(); i++) {
+            Path out = i < outputs.size() ? outputs.get(i) : null;
+            try {
+                write(fmts.get(i), report, out);
+            } catch (IOException e) {
+                err.println("podnet: cannot write " + fmts.get(i) + " output to '" + out + "': " + Inputs.reason(e));
+                return PodnetCli.CANNOT_RUN;
+            }
+        }
+        if (fmts.contains("text")) {
+            err.println(Formats.summaryLine(ds, read.size()));
+        }
+        err.flush();
         return ds.stream().anyMatch(d -> d.severity().atLeast(threshold)) ? PodnetCli.FINDINGS : PodnetCli.OK;
+    }
+
+    private Severity threshold() {
+        try {
+            Severity s = Severity.parse(failOn);
+            if (s != Severity.HINT) {
+                return s;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "--fail-on: expected error, warning or info, got '" + failOn + "'");
+    }
+
+    private static Path existing(Path p) throws IOException {
+        if (!Files.isRegularFile(p)) {
+            throw new java.nio.file.NoSuchFileException(p.toString());
+        }
+        return p.toAbsolutePath().normalize();
+    }
+
+    /**
+     * Applies the project file's include/exclude globs and leaves out the project file itself (it is read and
+     * checked on its own, so it is reported once whatever its name).
+     */
+    private static List<InputFile> select(List<InputFile> all, ProjectConfig project, Optional<Path> projectFile) {
+        List<InputFile> out = new ArrayList<>();
+        Path pf = projectFile.map(LintCommand::real).orElse(null);
+        for (InputFile in : all) {
+            Path p = Path.of(in.path());
+            if ((pf == null || !real(p).equals(pf)) && project.includes(p)) {
+                out.add(in);
+            }
+        }
+        return out;
+    }
+
+    private static Path real(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
+    }
+
+    /** The path relative to the current directory when it lies below it, else absolute. */
+    private static String display(Path p) {
+        Path cwd = Path.of("").toAbsolutePath();
+        Path abs = p.toAbsolutePath().normalize();
+        return abs.startsWith(cwd) ? cwd.relativize(abs).toString() : abs.toString();
+    }
+
+    private void write(String format, Report report, Path file) throws IOException {
+        if (file == null) {
+            emit(format, report, spec.commandLine().getOut());
+            return;
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        try (Writer w = new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8);
+             PrintWriter pw = new PrintWriter(w)) {
+            emit(format, report, pw);
+            if (pw.checkError()) {
+                throw new IOException("write failed");
+            }
+        }
+    }
+
+    private static void emit(String format, Report report, PrintWriter out) throws IOException {
+        switch (format.toLowerCase(Locale.ROOT)) {
+            case "json" -> Formats.json(report.diagnostics(), report.fileCount(), out);
+            case "sarif" -> SarifFormat.write(report, out);
+            case "junit" -> XmlFormats.junit(report, out);
+            case "checkstyle" -> XmlFormats.checkstyle(report, out);
+            default -> Formats.text(report.diagnostics(), out);
+        }
+        out.flush();
     }
 }

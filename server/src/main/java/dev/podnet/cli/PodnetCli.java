@@ -66,12 +66,17 @@ public final class PodnetCli implements Runnable {
         System.exit(code);
     }
 
+    /** The podnet version from the jar manifest ({@code 0.1.0-SNAPSHOT} when run from classes). */
+    public static String version() {
+        String v = PodnetCli.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0-SNAPSHOT" : v;
+    }
+
     /** Reports the version from the jar manifest. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = PodnetCli.class.getPackage().getImplementationVersion();
-            return new String[] {"podnet " + (v == null ? "0.1.0-SNAPSHOT" : v)};
+            return new String[] {"podnet " + version()};
         }
     }
 }
