@@ -59,7 +59,7 @@ class CliFormatsTest {
         broken = Files.writeString(dir.resolve("net.d/10-broken.conflist"),
                 "{\n  \"cniVersion\": \"1.0.0\",\n  \"name\": \"net\"\n  \"plugins\": []\n}\n");
         dup = Files.writeString(dir.resolve("net.d/20-dup.conflist"),
-                "{\"cniVersion\": \"1.0.0\", \"name\": \"net\", \"name\": \"x\",\n \"plugins\": [{\"type\": \"bridge\"}]}\n");
+                "{\"cniVersion\": \"1.0.0\", \"name\": \"net\", \"name\": \"x\",\n \"plugins\": [{\"type\": \"loopback\"}]}\n");
         skipped = Files.writeString(dir.resolve("notes é.yaml"), "owner: platform\n");
         ok = Files.writeString(dir.resolve("ok.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n");
     }

@@ -19,7 +19,7 @@ class ConfigCliTest {
         Files.createDirectories(repo.resolve("net.d"));
         Files.createDirectories(repo.resolve("vendor"));
         Files.writeString(repo.resolve("net.d/20-dup.conflist"),
-                "{\"cniVersion\": \"1.0.0\", \"name\": \"a\", \"name\": \"b\", \"plugins\": [{\"type\": \"bridge\"}]}\n");
+                "{\"cniVersion\": \"1.0.0\", \"name\": \"a\", \"name\": \"b\", \"plugins\": [{\"type\": \"loopback\"}]}\n");
         Files.writeString(repo.resolve("vendor/broken.yaml"), "a: [\n");
         Files.writeString(repo.resolve("notes.yaml"), "owner: me\n");
     }
