@@ -6,7 +6,10 @@ import dev.podnet.lint.LintEngine;
 import dev.podnet.lint.LintOptions;
 import dev.podnet.lint.RuleInfo;
 import dev.podnet.lint.RuleRegistry;
+import dev.podnet.lint.SourceFile;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,11 +45,48 @@ public final class LspDiagnostics {
     public static Map<String, List<org.eclipse.lsp4j.Diagnostic>> validate(LintEngine engine,
                                                                           WorkspaceModel.Snapshot snapshot,
                                                                           LintOptions options) {
+        return validate(engine, snapshot, options, new ReadCache());
+    }
+
+    /**
+     * Parsed files kept between validations: a file is decoded and parsed again only when its bytes changed
+     * (same array, or equal content). Safe for overlapping validations: each run reads the map the last finished
+     * run left and publishes its own new map (never mutated afterwards).
+     */
+    public static final class ReadCache {
+        private record Entry(byte[] bytes, SourceFile file, List<Diagnostic> findings) {
+        }
+
+        private volatile Map<String, Entry> entries = new HashMap<>();
+
+        /** The parsed file and its read findings, from the cache when the bytes are unchanged. */
+        SourceFile read(InputFile in, List<Diagnostic> findings, Map<String, Entry> next) {
+            Entry e = entries.get(in.path());
+            if (e == null || !(e.bytes() == in.bytes() || Arrays.equals(e.bytes(), in.bytes()))
+                    || e.file().input().truncated() != in.truncated()) {
+                List<Diagnostic> f = new ArrayList<>();
+                e = new Entry(in.bytes(), LintEngine.read(in, f), List.copyOf(f));
+            }
+            next.put(in.path(), e);
+            findings.addAll(e.findings());
+            return e.file();
+        }
+    }
+
+    /** As {@link #validate(LintEngine, WorkspaceModel.Snapshot, LintOptions)}, reusing unchanged parses. */
+    public static Map<String, List<org.eclipse.lsp4j.Diagnostic>> validate(LintEngine engine,
+                                                                          WorkspaceModel.Snapshot snapshot,
+                                                                          LintOptions options, ReadCache cache) {
         Map<String, List<org.eclipse.lsp4j.Diagnostic>> out = new LinkedHashMap<>();
+        List<SourceFile> files = new ArrayList<>(snapshot.inputs().size());
+        List<Diagnostic> findings = new ArrayList<>();
+        Map<String, ReadCache.Entry> next = new HashMap<>();
         for (InputFile in : snapshot.inputs()) {
             out.put(in.path(), new ArrayList<>());
+            files.add(cache.read(in, findings, next));
         }
-        LintEngine.Result r = engine.lint(snapshot.inputs(), options);
+        cache.entries = next;
+        LintEngine.Result r = engine.lintRead(files, findings, options);
         for (Diagnostic d : r.diagnostics()) {
             out.computeIfAbsent(d.file(), k -> new ArrayList<>()).add(toLsp(d, snapshot));
         }

@@ -114,6 +114,7 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
     private final Workspace workspace = new Workspace();
     private final List<Path> folders = new ArrayList<>();
     private final Map<String, List<org.eclipse.lsp4j.Diagnostic>> published = new HashMap<>();
+    private final LspDiagnostics.ReadCache readCache = new LspDiagnostics.ReadCache();
 
     private volatile LanguageClient client;
     private volatile Settings settings = Settings.defaults();
@@ -329,7 +330,7 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
         WorkspaceModel.Snapshot snap = model.snapshot();
         Map<String, List<org.eclipse.lsp4j.Diagnostic>> result;
         try {
-            result = LspDiagnostics.validate(engine, snap, settings.lintOptions(() -> !current(gen)));
+            result = LspDiagnostics.validate(engine, snap, settings.lintOptions(() -> !current(gen)), readCache);
         } catch (CancellationException e) {
             return;
         } catch (RuntimeException | StackOverflowError e) {
