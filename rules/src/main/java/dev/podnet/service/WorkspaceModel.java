@@ -51,12 +51,26 @@ public final class WorkspaceModel {
         if (!uri.regionMatches(true, 0, "file:", 0, 5)) {
             return uri;
         }
-        try {
-            return Path.of(URI.create(uri)).toUri().toString();
-        } catch (RuntimeException e) {
-            return uri;
+        String known = NORMALIZED.get(uri);
+        if (known != null) {
+            return known;
         }
+        String n;
+        try {
+            n = Path.of(URI.create(uri)).toUri().toString();
+        } catch (RuntimeException e) {
+            n = uri;
+        }
+        if (NORMALIZED.size() > 100_000) {
+            NORMALIZED.clear();
+        }
+        NORMALIZED.put(uri, n);
+        return n;
     }
+
+    /** Normalisation results ({@link Path#toUri()} may touch the file system to tell directories apart). */
+    private static final java.util.concurrent.ConcurrentHashMap<String, String> NORMALIZED =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Opens (or re-opens) a document with the editor's text. */
     public synchronized TextDocument open(String uri, int version, String text) {
