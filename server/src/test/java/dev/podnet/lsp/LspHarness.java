@@ -103,6 +103,18 @@ final class LspHarness implements AutoCloseable {
             }
         }
 
+        /** Waits until at least {@code n} publishes for {@code uri} arrived. */
+        synchronized void awaitCount(String uri, int n) throws InterruptedException {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (forUri(uri).size() < n) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("fewer than " + n + " publishDiagnostics for " + uri);
+                }
+                wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            }
+        }
+
         synchronized PublishDiagnosticsParams latest(String uri) {
             for (int i = diagnostics.size() - 1; i >= 0; i--) {
                 if (diagnostics.get(i).getUri().equals(uri)) {

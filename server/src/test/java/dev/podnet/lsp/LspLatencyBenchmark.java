@@ -32,11 +32,23 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Run: {@code mvn -B -o test -pl rules,server -am -Dpodnet.bench=true -Dtest=LspLatencyBenchmark
  * -Dsurefire.failIfNoSpecifiedTests=false}. Figures go to stdout and {@code server/target/bench/lsp-latency.txt}.
+ * With {@code PODNET_BENCH_YLS} set to a yaml-language-server command line (e.g. after
+ * {@code npm install yaml-language-server@2.0.0}: {@code node node_modules/yaml-language-server/bin/yaml-language-server
+ * --stdio}) the same edits, file and lsp4j client are timed against it in the same run, with a NetworkPolicy
+ * JSON schema from a local file ({@link #networkPolicySchema}) associated with {@code *.yaml}. podnet also lints
+ * the 500-file workspace on every edit; yaml-language-server validates the one document.
  */
 @Tag("benchmark")
 class LspLatencyBenchmark {
     static final int MANIFESTS = 500;
     static final int EDITS = 40;
+    /**
+     * yaml-language-server validates a changed document after a fixed delay: {@code validationDelayMs = 200} in
+     * out/src/yamlSettings.js of yaml-language-server 2.0.0 (used by validationHandlers.js); override with
+     * PODNET_BENCH_YLS_DELAY_MS for another version.
+     */
+    static final long YLS_DELAY_MS = Long.parseLong(System.getenv().getOrDefault("PODNET_BENCH_YLS_DELAY_MS",
+            "200"));
 
     @TempDir
     Path ws;
@@ -102,6 +114,111 @@ class LspLatencyBenchmark {
         return sb.toString();
     }
 
+    /**
+     * Opens a {@code lines}-line policy file, then sends {@link #EDITS} one-character edits, each after the
+     * previous one's diagnostics arrived, and times each didChange to the next publishDiagnostics for the file.
+     */
+    private String measure(String name, org.eclipse.lsp4j.services.LanguageServer remote, LspHarness.Client client,
+                           int lines, List<Double> cpu, long debounceMs) throws Exception {
+        String text = policies(lines);
+        String uri = ws.resolve(name + "-policies-" + lines + ".yaml").toUri().toString();
+        remote.getTextDocumentService().didOpen(new DidOpenTextDocumentParams(
+                new TextDocumentItem(uri, "yaml", 1, text)));
+        client.await(uri, x -> true);
+        List<Double> ms = new ArrayList<>();
+        if (cpu != null) {
+            cpu.clear();
+        }
+        for (int v = 2; v < 2 + EDITS; v++) {
+            int line = 8 + 20 * ((v * 7) % Math.max(1, lines / 20 - 1)); // an "app: svc-N" line
+            TextDocumentContentChangeEvent c = new TextDocumentContentChangeEvent();
+            c.setRange(new Range(new Position(line, 11), new Position(line, 12)));
+            c.setText(v % 2 == 0 ? "x" : "s");
+            int before = client.forUri(uri).size();
+            long start = System.nanoTime();
+            remote.getTextDocumentService().didChange(new DidChangeTextDocumentParams(
+                    new VersionedTextDocumentIdentifier(uri, v), List.of(c)));
+            client.awaitCount(uri, before + 1);
+            ms.add((System.nanoTime() - start) / 1e6);
+        }
+        Collections.sort(ms);
+        String cpuText = "";
+        if (cpu != null) {
+            List<Double> cs;
+            synchronized (cpu) {
+                cs = new ArrayList<>(cpu);
+            }
+            Collections.sort(cs);
+            cpuText = String.format(Locale.ROOT, "; validation CPU median %.1f ms, p90 %.1f ms", cs.get(cs.size() / 2),
+                    cs.get((int) (cs.size() * 0.9)));
+        }
+        String debounce = debounceMs == 0 ? "no debounce" : String.format(Locale.ROOT,
+                "its fixed %d ms debounce included; median minus debounce %.1f ms", debounceMs,
+                ms.get(ms.size() / 2) - debounceMs);
+        return String.format(Locale.ROOT, "%s: %4d-line file (%d documents), %d edits: wall median %.1f ms, p90 %.1f "
+                        + "ms, max %.1f ms (didChange -> publishDiagnostics, %s)%s", name, lines,
+                text.split("\n---\n").length, EDITS, ms.get(ms.size() / 2), ms.get((int) (ms.size() * 0.9)),
+                ms.get(ms.size() - 1), debounce, cpuText);
+    }
+
+    /**
+     * A NetworkPolicy JSON schema for yaml-language-server, written to a local file: the fabric8
+     * kubernetes-model-networking {@code schema/validation-schema.json} definition of networking/v1 NetworkPolicy
+     * with every definition it references.
+     */
+    private Path networkPolicySchema() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var urls = getClass().getClassLoader().getResources("schema/validation-schema.json");
+        while (urls.hasMoreElements()) {
+            com.fasterxml.jackson.databind.JsonNode all = json.readTree(urls.nextElement());
+            com.fasterxml.jackson.databind.JsonNode defs = all.path("definitions");
+            if (defs.has("kubernetes_networking_v1_NetworkPolicy")) {
+                var root = json.createObjectNode();
+                root.put("$schema", "http://json-schema.org/draft-07/schema#");
+                root.put("$ref", "#/definitions/kubernetes_networking_v1_NetworkPolicy");
+                root.set("definitions", defs);
+                Path f = ws.resolve("networkpolicy.schema.json");
+                json.writeValue(f.toFile(), root);
+                return f;
+            }
+        }
+        throw new IllegalStateException("fabric8 networking validation schema not on the classpath");
+    }
+
+    /** The same measurement against yaml-language-server, started with the given command line. */
+    private List<String> yamlLanguageServer(String command) throws Exception {
+        Path schema = networkPolicySchema();
+        Process p = new ProcessBuilder(command.trim().split("\\s+")).redirectError(
+                ws.resolve("yls.stderr").toFile()).start();
+        try {
+            LspHarness.Client client = new LspHarness.Client();
+            var launcher = org.eclipse.lsp4j.launch.LSPLauncher.createClientLauncher(client, p.getInputStream(),
+                    p.getOutputStream());
+            launcher.startListening();
+            var remote = launcher.getRemoteProxy();
+            InitializeParams ip = new InitializeParams();
+            ip.setProcessId((int) ProcessHandle.current().pid());
+            ip.setRootUri(ws.toUri().toString());
+            ip.setCapabilities(new ClientCapabilities());
+            remote.initialize(ip).get(60, TimeUnit.SECONDS);
+            remote.initialized(new InitializedParams());
+            remote.getWorkspaceService().didChangeConfiguration(new org.eclipse.lsp4j.DidChangeConfigurationParams(
+                    com.google.gson.JsonParser.parseString("{\"yaml\": {\"validate\": true, \"schemas\": {"
+                            + new com.google.gson.JsonPrimitive(schema.toUri().toString()) + ": \"*.yaml\"}}}")));
+            List<String> out = new ArrayList<>();
+            for (int lines : new int[] {2000, 100}) {
+                out.add(measure("yaml-language-server", remote, client, lines, null, YLS_DELAY_MS));
+            }
+            remote.shutdown().get(30, TimeUnit.SECONDS);
+            remote.exit();
+            return out;
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+            p.destroyForcibly();
+        }
+    }
+
     @Test
     void didChangeToPublishDiagnostics() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("podnet.bench"),
@@ -133,37 +250,7 @@ class LspLatencyBenchmark {
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                     Runtime.getRuntime().availableProcessors()));
             for (int lines : new int[] {2000, 100}) {
-                String text = policies(lines);
-                String uri = ws.resolve("policies-" + lines + ".yaml").toUri().toString();
-                h.remote.getTextDocumentService().didOpen(new DidOpenTextDocumentParams(
-                        new TextDocumentItem(uri, "yaml", 1, text)));
-                h.client.await(uri, x -> Integer.valueOf(1).equals(x.getVersion()));
-                List<Double> ms = new ArrayList<>();
-                cpu.clear();
-                for (int v = 2; v < 2 + EDITS; v++) {
-                    int line = 8 + 20 * ((v * 7) % Math.max(1, lines / 20 - 1)); // an "app: svc-N" line
-                    TextDocumentContentChangeEvent c = new TextDocumentContentChangeEvent();
-                    c.setRange(new Range(new Position(line, 11), new Position(line, 12)));
-                    c.setText(v % 2 == 0 ? "x" : "s");
-                    int version = v;
-                    long start = System.nanoTime();
-                    h.remote.getTextDocumentService().didChange(new DidChangeTextDocumentParams(
-                            new VersionedTextDocumentIdentifier(uri, version), List.of(c)));
-                    h.client.await(uri, x -> Integer.valueOf(version).equals(x.getVersion()));
-                    ms.add((System.nanoTime() - start) / 1e6);
-                }
-                Collections.sort(ms);
-                List<Double> c;
-                synchronized (cpu) {
-                    c = new ArrayList<>(cpu);
-                }
-                Collections.sort(c);
-                report.add(String.format(Locale.ROOT, "%4d-line file (%d documents), %d edits: wall median %.1f ms, "
-                                + "p90 %.1f ms, max %.1f ms (didChange -> publishDiagnostics, no debounce); "
-                                + "validation CPU median %.1f ms, p90 %.1f ms", lines,
-                        text.split("\n---\n").length, EDITS, ms.get(ms.size() / 2),
-                        ms.get((int) (ms.size() * 0.9)), ms.get(ms.size() - 1), c.get(c.size() / 2),
-                        c.get((int) (c.size() * 0.9))));
+                report.add(measure("podnet", h.remote, h.client, lines, cpu, 0));
             }
             Runtime rt = Runtime.getRuntime();
             for (int i = 0; i < 3; i++) {
@@ -171,6 +258,12 @@ class LspLatencyBenchmark {
             }
             report.add(String.format(Locale.ROOT, "heap in use after opening the workspace: %.1f MiB (max heap %.0f "
                     + "MiB)", (rt.totalMemory() - rt.freeMemory()) / 1048576.0, rt.maxMemory() / 1048576.0));
+        }
+        String yls = System.getenv("PODNET_BENCH_YLS");
+        if (yls != null && !yls.isBlank()) {
+            report.addAll(yamlLanguageServer(yls));
+        } else {
+            report.add("yaml-language-server: not measured (set PODNET_BENCH_YLS to its --stdio command line)");
         }
         Path out = Path.of("target/bench/lsp-latency.txt");
         Files.createDirectories(out.getParent());
