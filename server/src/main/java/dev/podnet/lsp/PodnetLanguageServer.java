@@ -85,7 +85,8 @@ import org.eclipse.lsp4j.services.WorkspaceService;
  *       ({@link Inputs#files}); every validation lints the whole workspace ({@link LintEngine#standard()}: every
  *       rule family podnet has) with open documents overriding their disk copy, and publishes per file: open
  *       documents always (with their version), other files only when their list changed. Editing one file thus
- *       re-publishes findings of unopened files that depend on it.</li>
+ *       re-publishes findings of unopened files that depend on it. {@code SYN006} ("skipped: not a CNI config
+ *       or manifest") is published for open documents only.</li>
  *   <li>didOpen validates at once, didChange after the debounce ({@link Settings#debounceMillis()}); a newer
  *       request cancels the pending one and asks a running lint to stop; a result is published for an open
  *       document only if its version is still the one that was linted.</li>
@@ -103,6 +104,11 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
     private static final Logger LOG = Logger.getLogger(PodnetLanguageServer.class.getName());
     /** The file watcher glob registered with the client. */
     public static final String WATCH_GLOB = "**/*.{conf,conflist,json,yaml,yml}";
+    /**
+     * "skipped: neither a CNI config nor a manifest" is published for open documents only: a workspace holds many
+     * unrelated YAML/JSON files (CI workflows, package.json) the user never asked podnet about.
+     */
+    static final String SKIPPED_RULE = "SYN006";
 
     private final WorkspaceModel model = new WorkspaceModel();
     private final LanguageService service = LanguageService.standard();
@@ -343,9 +349,11 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
     private synchronized void publish(WorkspaceModel.Snapshot snap,
                                       Map<String, List<org.eclipse.lsp4j.Diagnostic>> result) {
         LanguageClient c = client;
-        for (Map.Entry<String, List<org.eclipse.lsp4j.Diagnostic>> e : result.entrySet()) {
-            String uri = e.getKey();
+        for (Map.Entry<String, List<org.eclipse.lsp4j.Diagnostic>> entry : result.entrySet()) {
+            String uri = entry.getKey();
             Integer version = snap.openVersions().get(uri);
+            Map.Entry<String, List<org.eclipse.lsp4j.Diagnostic>> e = version != null ? entry
+                    : Map.entry(uri, entry.getValue().stream().filter(d -> !SKIPPED_RULE.equals(d.getData())).toList());
             if (version != null) {
                 Optional<TextDocument> now = model.document(uri);
                 if (now.isEmpty() || now.get().version() != version) {

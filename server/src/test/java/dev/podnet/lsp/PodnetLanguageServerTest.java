@@ -28,6 +28,8 @@ import org.eclipse.lsp4j.DidChangeConfigurationParams;
 import org.eclipse.lsp4j.DidChangeTextDocumentParams;
 import org.eclipse.lsp4j.DidChangeWatchedFilesCapabilities;
 import org.eclipse.lsp4j.DidChangeWatchedFilesParams;
+import org.eclipse.lsp4j.DidChangeWorkspaceFoldersParams;
+import org.eclipse.lsp4j.WorkspaceFoldersChangeEvent;
 import org.eclipse.lsp4j.DidCloseTextDocumentParams;
 import org.eclipse.lsp4j.DidOpenTextDocumentParams;
 import org.eclipse.lsp4j.DocumentSymbol;
@@ -129,6 +131,10 @@ class PodnetLanguageServerTest {
             assertThat(d.getCodeDescription().getHref()).endsWith("docs/rules.md#syn001");
             assertThat(d.getMessage()).contains("trailing comma");
             assertThat(bad.getVersion()).isNull();
+            // unrelated files are not reported while closed ...
+            assertThat(h.client.await(uri("notes.yaml"), p -> true).getDiagnostics()).isEmpty();
+            // ... but an open one says why podnet skips it
+            open(h, uri("notes.yaml"), 1, "owner: platform\n");
             PublishDiagnosticsParams notes = h.client.await(uri("notes.yaml"), p -> !p.getDiagnostics().isEmpty());
             assertThat(notes.getDiagnostics()).extracting(x -> x.getCode().getLeft()).containsExactly("SYN006");
             assertThat(h.client.await(uri("net.d/20-ok.conflist"), p -> true).getDiagnostics()).isEmpty();
@@ -254,6 +260,23 @@ class PodnetLanguageServerTest {
             h.remote.getWorkspaceService().didChangeWatchedFiles(new DidChangeWatchedFilesParams(
                     List.of(new FileEvent(u, FileChangeType.Deleted))));
             h.client.await(u, p -> p.getDiagnostics().isEmpty());
+
+            // a second workspace folder comes and goes
+            Path other = Files.createTempDirectory("podnet-ws2");
+            Path broken = other.resolve("99.conf");
+            Files.writeString(broken, "{\"type\": \"bridge\",}");
+            String bu = broken.toUri().toString();
+            h.remote.getWorkspaceService().didChangeWorkspaceFolders(new DidChangeWorkspaceFoldersParams(
+                    new WorkspaceFoldersChangeEvent(List.of(new WorkspaceFolder(other.toUri().toString(), "two")),
+                            List.of())));
+            assertThat(h.client.await(bu, p -> !p.getDiagnostics().isEmpty()).getDiagnostics())
+                    .extracting(x -> x.getCode().getLeft()).containsExactly("SYN001");
+            h.remote.getWorkspaceService().didChangeWorkspaceFolders(new DidChangeWorkspaceFoldersParams(
+                    new WorkspaceFoldersChangeEvent(List.of(), List.of(new WorkspaceFolder(other.toUri().toString(),
+                            "two")))));
+            h.client.await(bu, p -> p.getDiagnostics().isEmpty());
+            Files.delete(broken);
+            Files.delete(other);
         }
     }
 
@@ -267,11 +290,12 @@ class PodnetLanguageServerTest {
             assertThat(h.client.await(bad, p -> !p.getDiagnostics().isEmpty()).getDiagnostics().get(0)
                     .getSeverity()).isEqualTo(DiagnosticSeverity.Warning);
             assertThat(h.server.settings().debounceMillis()).isEqualTo(50);
-            assertThat(h.client.await(uri("notes.yaml"), p -> true).getDiagnostics()).isEmpty();
+            open(h, uri("notes.yaml"), 1, "owner: platform\n");
+            assertThat(h.client.await(uri("notes.yaml"), p -> Integer.valueOf(1).equals(p.getVersion()))
+                    .getDiagnostics()).as("SYN006 off").isEmpty();
             h.remote.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(
                     JsonParser.parseString("{\"podnet\": {\"severities\": {}}}")));
             h.client.await(bad, p -> p.getDiagnostics().get(0).getSeverity() == DiagnosticSeverity.Error);
-            h.client.await(uri("notes.yaml"), p -> !p.getDiagnostics().isEmpty());
         }
         try (LspHarness h = LspHarness.immediate(LintEngine.standard())) {
             h.client.configuration = JsonParser.parseString("{\"severities\": {\"SYN001\": \"hint\"}}");
