@@ -1,6 +1,5 @@
 package dev.podnet.lsp;
 
-import dev.podnet.cli.PodnetCli;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -26,6 +25,8 @@ import picocli.CommandLine.Option;
 @Command(name = "lsp", mixinStandardHelpOptions = true,
         description = "Run the podnet language server over stdin/stdout (LSP 3.17).")
 public class LspCommand implements Callable<Integer> {
+    /** Exit code when the client went away without shutdown + exit (LSP 3.17 "exit" notification: 1). */
+    static final int EXIT_WITHOUT_SHUTDOWN = 1;
 
     @Option(names = "--client-poll-ms", defaultValue = "2000", paramLabel = "MS",
             description = "How often to check that the editor process is alive, in ms. Default: ${DEFAULT-VALUE}.")
@@ -56,7 +57,7 @@ public class LspCommand implements Callable<Integer> {
         } catch (ExecutionException e) {
             System.err.println("podnet lsp: connection failed: " + e.getCause());
         }
-        // input closed without an exit notification
-        return PodnetCli.FINDINGS;
+        return EXIT_WITHOUT_SHUTDOWN; // the input closed without an exit notification
+
     }
 }
