@@ -55,6 +55,16 @@ public final class LintEngine {
         for (InputFile in : inputs) {
             files.add(read(in, out));
         }
+        return lintRead(files, out, options);
+    }
+
+    /**
+     * Lints files already decoded and parsed with {@link #read} (the language server keeps them between runs and
+     * re-reads only what changed). {@code readFindings} are the findings {@code read} reported for these files;
+     * they are filtered, re-severitied and sorted with the rest. Same guarantees as {@link #lint(List, LintOptions)}.
+     */
+    public Result lintRead(List<SourceFile> files, List<Diagnostic> readFindings, LintOptions options) {
+        List<Diagnostic> out = new ArrayList<>(readFindings);
         Workspace ws = new Workspace(List.copyOf(files));
         Collector collector = new Collector(out, options);
         for (SourceFile f : files) {

@@ -45,11 +45,38 @@ public final class Inputs {
         return out;
     }
 
+    /** Receives each file a directory walk yields. */
+    private interface FileSink {
+        void accept(Path file, String display) throws InputException;
+    }
+
+    /**
+     * The files a directory walk reads (same extensions, order and skipped directories as {@link #collect}),
+     * without reading them; sub-directories that cannot be listed are skipped. Used by the language server to
+     * find the workspace's files.
+     */
+    public static List<Path> files(Path dir) {
+        List<Path> out = new ArrayList<>();
+        try {
+            walk(dir, dir.toString(), (f, display) -> out.add(f), true);
+        } catch (InputException e) {
+            // lenient walk: never thrown
+        }
+        return out;
+    }
+
     private static void walk(Path dir, String display, List<InputFile> out) throws InputException {
+        walk(dir, display, (f, d) -> out.add(read(f, d)), false);
+    }
+
+    private static void walk(Path dir, String display, FileSink out, boolean lenient) throws InputException {
         List<Path> children;
         try (Stream<Path> s = Files.list(dir)) {
             children = new ArrayList<>(s.toList());
         } catch (IOException e) {
+            if (lenient) {
+                return;
+            }
             throw new InputException("cannot read directory '" + display + "': " + reason(e));
         }
         children.sort((a, b) -> compareBytes(a.getFileName().toString(), b.getFileName().toString()));
@@ -58,10 +85,10 @@ public final class Inputs {
             String childDisplay = display.endsWith("/") ? display + name : display + "/" + name;
             if (Files.isDirectory(c)) {
                 if (!SKIP_DIRS.contains(name)) {
-                    walk(c, childDisplay, out);
+                    walk(c, childDisplay, out, lenient);
                 }
             } else if (Files.isRegularFile(c) && EXTENSIONS.contains(extension(name))) {
-                out.add(read(c, childDisplay));
+                out.accept(c, childDisplay);
             }
         }
     }
@@ -85,6 +112,16 @@ public final class Inputs {
         }
         String m = e.getMessage();
         return m == null ? e.getClass().getSimpleName() : m;
+    }
+
+    /** True when a directory walk would read a file with this name (by extension). */
+    public static boolean readsFileNamed(String name) {
+        return EXTENSIONS.contains(extension(name));
+    }
+
+    /** True when a directory walk does not enter a directory with this name. */
+    public static boolean skipsDirectory(String name) {
+        return SKIP_DIRS.contains(name);
     }
 
     static String extension(String name) {

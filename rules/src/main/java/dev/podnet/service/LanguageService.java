@@ -1,0 +1,287 @@
+package dev.podnet.service;
+
+import dev.podnet.lint.DocKind;
+import dev.podnet.lint.InputFile;
+import dev.podnet.lint.LintEngine;
+import dev.podnet.lint.SourceFile;
+import dev.podnet.service.LenientJson.Member;
+import dev.podnet.service.LenientJson.Node;
+import dev.podnet.service.LenientJson.Obj;
+import dev.podnet.service.LenientJson.Scalar;
+import dev.podnet.source.SourceDoc;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.eclipse.lsp4j.CodeAction;
+import org.eclipse.lsp4j.CompletionItem;
+import org.eclipse.lsp4j.CompletionItemKind;
+import org.eclipse.lsp4j.Diagnostic;
+import org.eclipse.lsp4j.DocumentSymbol;
+import org.eclipse.lsp4j.Hover;
+import org.eclipse.lsp4j.MarkupContent;
+import org.eclipse.lsp4j.MarkupKind;
+import org.eclipse.lsp4j.Position;
+import org.eclipse.lsp4j.Range;
+import org.eclipse.lsp4j.SymbolKind;
+import org.eclipse.lsp4j.TextEdit;
+
+/**
+ * The editor features of podnet over one document, independent of the protocol: hover, completion, document
+ * symbols and quick fixes. Inputs are a {@link TextDocument} and LSP positions; outputs are lsp4j data objects.
+ * Never throws for any text or position (a half-typed document gives fewer answers, not errors).
+ *
+ * <ul>
+ *   <li>Hover on a key (or its value) of a CNI configuration: the key's {@code description} from the CNI
+ *       schemas ({@link CniSchemas}), with its type.</li>
+ *   <li>Completion in a CNI configuration: at a key position, the keys the schemas allow for the object under
+ *       the cursor that it does not have yet; at a value position, the plugin/IPAM types that ship a schema
+ *       for {@code type}, else the key's {@code const}/{@code enum}/{@code examples} or true/false.</li>
+ *   <li>Document symbols: for CNI, the network (its {@code name}) with its plugins by {@code type}; for
+ *       manifests, each object as {@code Kind name}.</li>
+ *   <li>Quick fixes: {@link QuickFixes}.</li>
+ * </ul>
+ */
+public final class LanguageService {
+    private final CniSchemas schemas;
+    private final QuickFixes fixes = new QuickFixes();
+
+    /** A service over the given schemas. */
+    public LanguageService(CniSchemas schemas) {
+        this.schemas = schemas;
+    }
+
+    /** A service over the schemas podnet ships. */
+    public static LanguageService standard() {
+        return new LanguageService(CniSchemas.standard());
+    }
+
+    /** The schemas in use. */
+    public CniSchemas schemas() {
+        return schemas;
+    }
+
+    /** Hover for the key (or value of a key) under the cursor in a CNI configuration; empty elsewhere. */
+    public Optional<Hover> hover(TextDocument doc, Position pos) {
+        int offset = doc.offset(pos);
+        Optional<CniContext> c = CniContext.of(doc, offset);
+        if (c.isEmpty()) {
+            return Optional.empty();
+        }
+        LenientJson.Context ctx = c.get().context();
+        Member m = ctx.member();
+        if (m == null || m.key() == null || !(ctx.container() instanceof Obj)) {
+            return Optional.empty();
+        }
+        List<CniSchemas.Schema> at = c.get().schemasAt(schemas, ctx.path());
+        Optional<CniSchemas.Property> prop = schemas.property(at, m.key());
+        if (prop.isEmpty()) {
+            return Optional.empty();
+        }
+        String description = prop.get().description(schemas);
+        if (description.isEmpty()) {
+            return Optional.empty();
+        }
+        String type = prop.get().type(schemas);
+        String md = "**" + m.key() + "**" + (type.isEmpty() ? "" : " (`" + type + "`)") + "\n\n" + description;
+        Range r = ctx.where() == LenientJson.Where.KEY ? doc.range(m.keyStart(), m.keyEnd())
+                : doc.range(m.value().start(), m.value().end());
+        return Optional.of(new Hover(new MarkupContent(MarkupKind.MARKDOWN, md), r));
+    }
+
+    /** Completion items at the cursor; empty outside CNI configurations. */
+    public List<CompletionItem> completion(TextDocument doc, Position pos) {
+        int offset = doc.offset(pos);
+        Optional<CniContext> oc = CniContext.of(doc, offset);
+        if (oc.isEmpty()) {
+            return List.of();
+        }
+        CniContext c = oc.get();
+        LenientJson.Context ctx = c.context();
+        if (!(ctx.container() instanceof Obj obj)) {
+            return List.of();
+        }
+        List<CniSchemas.Schema> at = c.schemasAt(schemas, ctx.path());
+        if (ctx.where() == LenientJson.Where.KEY) {
+            return keyItems(doc, offset, obj, ctx.member(), at);
+        }
+        if (ctx.where() == LenientJson.Where.VALUE && ctx.member() != null) {
+            return valueItems(doc, offset, c, ctx, at);
+        }
+        return List.of();
+    }
+
+    private List<CompletionItem> keyItems(TextDocument doc, int offset, Obj obj, Member editing,
+                                          List<CniSchemas.Schema> at) {
+        Set<String> present = obj.members().stream().filter(m -> m != editing && m.key() != null)
+                .map(Member::key).collect(Collectors.toSet());
+        Range replace;
+        boolean addColon;
+        if (editing == null) {
+            replace = doc.range(offset, offset);
+            addColon = true;
+        } else {
+            int end = editing.keyClosed() ? editing.keyEnd() : Math.max(offset, editing.keyStart());
+            if (!editing.keyClosed()) {
+                end = Math.min(end, editing.keyEnd());
+            }
+            replace = doc.range(editing.keyStart(), Math.max(end, editing.keyStart()));
+            addColon = editing.colon() < 0;
+        }
+        List<CompletionItem> out = new ArrayList<>();
+        int order = 0;
+        for (Map.Entry<String, CniSchemas.Property> e : schemas.properties(at).entrySet()) {
+            if (present.contains(e.getKey())) {
+                continue;
+            }
+            CompletionItem item = new CompletionItem(e.getKey());
+            item.setKind(CompletionItemKind.Property);
+            String type = e.getValue().type(schemas);
+            item.setDetail(type.isEmpty() ? null : type);
+            String description = e.getValue().description(schemas);
+            if (!description.isEmpty()) {
+                item.setDocumentation(new MarkupContent(MarkupKind.MARKDOWN, description));
+            }
+            String quoted = "\"" + e.getKey() + "\"";
+            item.setFilterText(quoted);
+            item.setSortText(String.format("%03d", order++));
+            item.setTextEdit(org.eclipse.lsp4j.jsonrpc.messages.Either.forLeft(
+                    new TextEdit(replace, addColon ? quoted + ": " : quoted)));
+            out.add(item);
+        }
+        return out;
+    }
+
+    private List<CompletionItem> valueItems(TextDocument doc, int offset, CniContext c, LenientJson.Context ctx,
+                                            List<CniSchemas.Schema> at) {
+        Member m = ctx.member();
+        List<String> values = new ArrayList<>();
+        if ("type".equals(m.key()) && c.isPlugin(ctx.path())) {
+            schemas.pluginTypes().keySet().forEach(t -> values.add("\"" + t + "\""));
+        } else if ("type".equals(m.key()) && c.isIpam(ctx.path())) {
+            schemas.ipamTypes().keySet().forEach(t -> values.add("\"" + t + "\""));
+        } else {
+            schemas.property(at, m.key()).ifPresent(p -> values.addAll(p.values(schemas)));
+        }
+        Range replace = m.value() instanceof Scalar s ? doc.range(s.start(), s.closed() ? s.end()
+                : Math.min(s.end(), Math.max(offset, s.start()))) : doc.range(offset, offset);
+        List<CompletionItem> out = new ArrayList<>();
+        int order = 0;
+        for (String v : values) {
+            CompletionItem item = new CompletionItem(v.startsWith("\"") && v.endsWith("\"") && v.length() > 1
+                    ? v.substring(1, v.length() - 1) : v);
+            item.setKind(CompletionItemKind.Value);
+            item.setFilterText(v);
+            item.setSortText(String.format("%03d", order++));
+            item.setTextEdit(org.eclipse.lsp4j.jsonrpc.messages.Either.forLeft(new TextEdit(replace, v)));
+            out.add(item);
+        }
+        return out;
+    }
+
+    /** The outline of a document; empty for text podnet does not read. */
+    public List<DocumentSymbol> symbols(TextDocument doc) {
+        Node n = LenientJson.parse(doc.text());
+        if (n instanceof Obj root) {
+            Boolean list = CniContext.isList(root, doc.uri());
+            if (list != null) {
+                return List.of(cniSymbol(doc, root, list));
+            }
+        }
+        return manifestSymbols(doc);
+    }
+
+    private DocumentSymbol cniSymbol(TextDocument doc, Obj root, boolean list) {
+        Member nameMember = root.member("name");
+        String name = root.string("name");
+        String file = doc.uri().substring(doc.uri().lastIndexOf('/') + 1);
+        DocumentSymbol net = new DocumentSymbol(name == null || name.isEmpty() ? file : name, SymbolKind.Namespace,
+                doc.range(root.start(), root.end()), nameMember == null ? doc.range(root.start(), root.start() + 1)
+                : doc.range(nameMember.keyStart(), end(nameMember)));
+        net.setDetail(list ? "CNI network configuration list" : "CNI network configuration");
+        List<DocumentSymbol> children = new ArrayList<>();
+        if (list) {
+            Member ps = root.member("plugins");
+            if (ps != null && ps.value() instanceof LenientJson.Arr arr) {
+                int i = 0;
+                for (Node p : arr.items()) {
+                    if (p instanceof Obj po) {
+                        children.add(pluginSymbol(doc, po, i));
+                    }
+                    i++;
+                }
+            }
+        } else {
+            children.add(pluginSymbol(doc, root, 0));
+        }
+        net.setChildren(children);
+        return net;
+    }
+
+    private DocumentSymbol pluginSymbol(TextDocument doc, Obj p, int index) {
+        Member t = p.member("type");
+        String type = p.string("type");
+        DocumentSymbol s = new DocumentSymbol(type == null || type.isEmpty() ? "(no type)" : type, SymbolKind.Object,
+                doc.range(p.start(), p.end()), t == null ? doc.range(p.start(), p.start() + 1)
+                : doc.range(t.keyStart(), end(t)));
+        s.setDetail("plugin " + index);
+        Obj ipam = p.member("ipam") != null && p.member("ipam").value() instanceof Obj o ? o : null;
+        if (ipam != null) {
+            Member it = ipam.member("type");
+            String itype = ipam.string("type");
+            DocumentSymbol is = new DocumentSymbol("ipam: " + (itype == null ? "(no type)" : itype),
+                    SymbolKind.Property, doc.range(p.member("ipam").keyStart(), ipam.end()),
+                    it == null ? doc.range(p.member("ipam").keyStart(), p.member("ipam").keyEnd())
+                            : doc.range(it.keyStart(), end(it)));
+            s.setChildren(List.of(is));
+        } else {
+            s.setChildren(List.of());
+        }
+        return s;
+    }
+
+    private static int end(Member m) {
+        return m.value() == null ? m.keyEnd() : m.value().end();
+    }
+
+    private List<DocumentSymbol> manifestSymbols(TextDocument doc) {
+        SourceFile f = LintEngine.read(InputFile.of(doc.uri(), doc.text()), new ArrayList<>());
+        List<DocumentSymbol> out = new ArrayList<>();
+        for (SourceFile.Doc d : f.docs()) {
+            if (d.kind() != DocKind.MANIFEST) {
+                continue;
+            }
+            SourceDoc sd = d.doc();
+            String kind = sd.root().path("kind").asText("");
+            String name = sd.root().path("metadata").path("name").asText("");
+            String ns = sd.root().path("metadata").path("namespace").asText("");
+            Range full = LspDiagnostics.range(sd.docRange());
+            Range sel = LspDiagnostics.range(sd.keyRangeOf(name.isEmpty() ? "/kind" : "/metadata/name"));
+            if (!contains(full, sel)) {
+                sel = full;
+            }
+            DocumentSymbol s = new DocumentSymbol(kind + (name.isEmpty() ? "" : " " + name), SymbolKind.Class, full,
+                    sel);
+            s.setDetail(ns.isEmpty() ? sd.root().path("apiVersion").asText("") : "namespace " + ns);
+            s.setChildren(List.of());
+            out.add(s);
+        }
+        return out;
+    }
+
+    private static boolean contains(Range outer, Range inner) {
+        return compare(outer.getStart(), inner.getStart()) <= 0 && compare(inner.getEnd(), outer.getEnd()) <= 0;
+    }
+
+    private static int compare(Position a, Position b) {
+        return a.getLine() != b.getLine() ? Integer.compare(a.getLine(), b.getLine())
+                : Integer.compare(a.getCharacter(), b.getCharacter());
+    }
+
+    /** Quick fixes for the given diagnostics of the document. */
+    public List<CodeAction> codeActions(TextDocument doc, List<Diagnostic> diagnostics) {
+        return fixes.fixes(doc, diagnostics == null ? List.of() : diagnostics);
+    }
+}

@@ -1,0 +1,131 @@
+package dev.podnet.service;
+
+import dev.podnet.diag.Diagnostic;
+import dev.podnet.lint.InputFile;
+import dev.podnet.lint.LintEngine;
+import dev.podnet.lint.LintOptions;
+import dev.podnet.lint.RuleInfo;
+import dev.podnet.lint.RuleRegistry;
+import dev.podnet.lint.SourceFile;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.lsp4j.DiagnosticCodeDescription;
+import org.eclipse.lsp4j.DiagnosticRelatedInformation;
+import org.eclipse.lsp4j.DiagnosticSeverity;
+import org.eclipse.lsp4j.Location;
+import org.eclipse.lsp4j.Position;
+import org.eclipse.lsp4j.Range;
+
+/**
+ * Validation for the language server: lints a {@link WorkspaceModel.Snapshot} with the same {@link LintEngine}
+ * and messages as the CLI and converts the findings to LSP diagnostics.
+ *
+ * <p>Conversion ({@link #toLsp}): range as is (both are zero-based UTF-16), severity by name (ERROR..HINT are
+ * LSP's 1..4), {@code code} = rule id, {@code codeDescription.href} = {@link RuleInfo#helpUri()},
+ * {@code source} = {@code "podnet"}, {@code relatedInformation} from {@link Diagnostic#related()}, and
+ * {@code data} = the rule id (kept by clients that drop {@code code}, read back by code actions).
+ */
+public final class LspDiagnostics {
+    /** The {@code source} of every diagnostic podnet publishes. */
+    public static final String SOURCE = "podnet";
+
+    private LspDiagnostics() {
+    }
+
+    /**
+     * Lints every input of the snapshot and groups the findings by URI. Every input URI has an entry (an empty
+     * list when clean), so a publish for it clears old findings.
+     *
+     * @throws java.util.concurrent.CancellationException when {@code options.cancel()} turns true
+     */
+    public static Map<String, List<org.eclipse.lsp4j.Diagnostic>> validate(LintEngine engine,
+                                                                          WorkspaceModel.Snapshot snapshot,
+                                                                          LintOptions options) {
+        return validate(engine, snapshot, options, new ReadCache());
+    }
+
+    /**
+     * Parsed files kept between validations: a file is decoded and parsed again only when its bytes changed
+     * (same array, or equal content). Safe for overlapping validations: each run reads the map the last finished
+     * run left and publishes its own new map (never mutated afterwards).
+     */
+    public static final class ReadCache {
+        private record Entry(byte[] bytes, SourceFile file, List<Diagnostic> findings) {
+        }
+
+        private volatile Map<String, Entry> entries = new HashMap<>();
+
+        /** The parsed file and its read findings, from the cache when the bytes are unchanged. */
+        SourceFile read(InputFile in, List<Diagnostic> findings, Map<String, Entry> next) {
+            Entry e = entries.get(in.path());
+            if (e == null || !(e.bytes() == in.bytes() || Arrays.equals(e.bytes(), in.bytes()))
+                    || e.file().input().truncated() != in.truncated()) {
+                List<Diagnostic> f = new ArrayList<>();
+                e = new Entry(in.bytes(), LintEngine.read(in, f), List.copyOf(f));
+            }
+            next.put(in.path(), e);
+            findings.addAll(e.findings());
+            return e.file();
+        }
+    }
+
+    /** As {@link #validate(LintEngine, WorkspaceModel.Snapshot, LintOptions)}, reusing unchanged parses. */
+    public static Map<String, List<org.eclipse.lsp4j.Diagnostic>> validate(LintEngine engine,
+                                                                          WorkspaceModel.Snapshot snapshot,
+                                                                          LintOptions options, ReadCache cache) {
+        Map<String, List<org.eclipse.lsp4j.Diagnostic>> out = new LinkedHashMap<>();
+        List<SourceFile> files = new ArrayList<>(snapshot.inputs().size());
+        List<Diagnostic> findings = new ArrayList<>();
+        Map<String, ReadCache.Entry> next = new HashMap<>();
+        for (InputFile in : snapshot.inputs()) {
+            out.put(in.path(), new ArrayList<>());
+            files.add(cache.read(in, findings, next));
+        }
+        cache.entries = next;
+        LintEngine.Result r = engine.lintRead(files, findings, options);
+        for (Diagnostic d : r.diagnostics()) {
+            out.computeIfAbsent(d.file(), k -> new ArrayList<>()).add(toLsp(d, snapshot));
+        }
+        return out;
+    }
+
+    /** Converts one finding; related locations keep their file as the URI. */
+    public static org.eclipse.lsp4j.Diagnostic toLsp(Diagnostic d) {
+        return toLsp(d, null);
+    }
+
+    private static org.eclipse.lsp4j.Diagnostic toLsp(Diagnostic d, WorkspaceModel.Snapshot snapshot) {
+        org.eclipse.lsp4j.Diagnostic x = new org.eclipse.lsp4j.Diagnostic();
+        x.setRange(range(d.range()));
+        x.setSeverity(switch (d.severity()) {
+            case ERROR -> DiagnosticSeverity.Error;
+            case WARNING -> DiagnosticSeverity.Warning;
+            case INFO -> DiagnosticSeverity.Information;
+            case HINT -> DiagnosticSeverity.Hint;
+        });
+        x.setCode(d.rule());
+        RuleRegistry.get().find(d.rule()).ifPresent(r -> x.setCodeDescription(
+                new DiagnosticCodeDescription(r.helpUri())));
+        x.setSource(SOURCE);
+        x.setMessage(d.message());
+        x.setData(d.rule());
+        if (!d.related().isEmpty()) {
+            List<DiagnosticRelatedInformation> rel = new ArrayList<>();
+            for (Diagnostic.Related r : d.related()) {
+                String uri = snapshot == null ? r.file() : snapshot.clientUri(r.file());
+                rel.add(new DiagnosticRelatedInformation(new Location(uri, range(r.range())), r.message()));
+            }
+            x.setRelatedInformation(rel);
+        }
+        return x;
+    }
+
+    /** Converts a podnet range to an LSP range (same coordinates). */
+    public static Range range(dev.podnet.source.Range r) {
+        return new Range(new Position(r.startLine(), r.startChar()), new Position(r.endLine(), r.endChar()));
+    }
+}

@@ -1,0 +1,553 @@
+package dev.podnet.lsp;
+
+import dev.podnet.cli.Inputs;
+import dev.podnet.lint.InputFile;
+import dev.podnet.lint.LintEngine;
+import dev.podnet.service.LanguageService;
+import dev.podnet.service.LspDiagnostics;
+import dev.podnet.service.TextDocument;
+import dev.podnet.service.WorkspaceModel;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.IntConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.lsp4j.ClientCapabilities;
+import org.eclipse.lsp4j.CodeAction;
+import org.eclipse.lsp4j.CodeActionKind;
+import org.eclipse.lsp4j.CodeActionOptions;
+import org.eclipse.lsp4j.CodeActionParams;
+import org.eclipse.lsp4j.Command;
+import org.eclipse.lsp4j.CompletionItem;
+import org.eclipse.lsp4j.CompletionList;
+import org.eclipse.lsp4j.CompletionOptions;
+import org.eclipse.lsp4j.CompletionParams;
+import org.eclipse.lsp4j.ConfigurationItem;
+import org.eclipse.lsp4j.ConfigurationParams;
+import org.eclipse.lsp4j.DidChangeConfigurationParams;
+import org.eclipse.lsp4j.DidChangeTextDocumentParams;
+import org.eclipse.lsp4j.DidChangeWatchedFilesParams;
+import org.eclipse.lsp4j.DidChangeWatchedFilesRegistrationOptions;
+import org.eclipse.lsp4j.DidChangeWorkspaceFoldersParams;
+import org.eclipse.lsp4j.DidCloseTextDocumentParams;
+import org.eclipse.lsp4j.DidOpenTextDocumentParams;
+import org.eclipse.lsp4j.DidSaveTextDocumentParams;
+import org.eclipse.lsp4j.DocumentSymbol;
+import org.eclipse.lsp4j.DocumentSymbolParams;
+import org.eclipse.lsp4j.FileChangeType;
+import org.eclipse.lsp4j.FileEvent;
+import org.eclipse.lsp4j.FileSystemWatcher;
+import org.eclipse.lsp4j.Hover;
+import org.eclipse.lsp4j.HoverParams;
+import org.eclipse.lsp4j.InitializeParams;
+import org.eclipse.lsp4j.InitializeResult;
+import org.eclipse.lsp4j.InitializedParams;
+import org.eclipse.lsp4j.PublishDiagnosticsParams;
+import org.eclipse.lsp4j.Registration;
+import org.eclipse.lsp4j.RegistrationParams;
+import org.eclipse.lsp4j.ServerCapabilities;
+import org.eclipse.lsp4j.ServerInfo;
+import org.eclipse.lsp4j.SymbolInformation;
+import org.eclipse.lsp4j.TextDocumentSyncKind;
+import org.eclipse.lsp4j.TextDocumentSyncOptions;
+import org.eclipse.lsp4j.WorkspaceFolder;
+import org.eclipse.lsp4j.WorkspaceFoldersOptions;
+import org.eclipse.lsp4j.WorkspaceServerCapabilities;
+import org.eclipse.lsp4j.jsonrpc.messages.Either;
+import org.eclipse.lsp4j.services.LanguageClient;
+import org.eclipse.lsp4j.services.LanguageClientAware;
+import org.eclipse.lsp4j.services.LanguageServer;
+import org.eclipse.lsp4j.services.TextDocumentService;
+import org.eclipse.lsp4j.services.WorkspaceService;
+
+/**
+ * The podnet language server (LSP 3.17 over lsp4j): a thin protocol layer over {@link WorkspaceModel},
+ * {@link LspDiagnostics} and {@link LanguageService}.
+ *
+ * <p>Behaviour:
+ * <ul>
+ *   <li>Text sync is incremental. Documents are recognised by content and file name, never by
+ *       {@code languageId} (Neovim sends "" for {@code .conflist}, Emacs "fundamental").</li>
+ *   <li>At {@code initialize} the workspace folders (or {@code rootUri}) are walked with the CLI's rules
+ *       ({@link Inputs#files}); every validation lints the whole workspace ({@link LintEngine#standard()}: every
+ *       rule family podnet has) with open documents overriding their disk copy, and publishes per file: open
+ *       documents always (with their version), other files only when their list changed. Editing one file thus
+ *       re-publishes findings of unopened files that depend on it. {@code SYN006} ("skipped: not a CNI config
+ *       or manifest") is published for open documents only.</li>
+ *   <li>didOpen validates at once, didChange after the debounce ({@link Settings#debounceMillis()}); a newer
+ *       request cancels the pending one and asks a running lint to stop; a result is published for an open
+ *       document only if its version is still the one that was linted.</li>
+ *   <li>didClose publishes an empty list, unless the file is part of the workspace on disk: then its disk
+ *       findings are published.</li>
+ *   <li>{@code workspace/didChangeWatchedFiles} and workspace folder changes update the disk files; when the
+ *       client supports dynamic registration the server asks to watch {@code **}{@code /*.{conf,conflist,json,
+ *       yaml,yml}}.</li>
+ *   <li>Settings ({@link Settings}) come from initializationOptions, didChangeConfiguration, or a
+ *       {@code workspace/configuration} request for section {@code podnet} when the client supports it.</li>
+ *   <li>The server stops when the client process given in {@code initialize} dies.</li>
+ * </ul>
+ */
+public final class PodnetLanguageServer implements LanguageServer, LanguageClientAware {
+    private static final Logger LOG = Logger.getLogger(PodnetLanguageServer.class.getName());
+    /** The file watcher glob registered with the client. */
+    public static final String WATCH_GLOB = "**/*.{conf,conflist,json,yaml,yml}";
+    /**
+     * "skipped: neither a CNI config nor a manifest" is published for open documents only: a workspace holds many
+     * unrelated YAML/JSON files (CI workflows, package.json) the user never asked podnet about.
+     */
+    static final String SKIPPED_RULE = "SYN006";
+
+    private final WorkspaceModel model = new WorkspaceModel();
+    private final LanguageService service = LanguageService.standard();
+    private final LintEngine engine;
+    private final Scheduler scheduler;
+    private final ScheduledExecutorService background;
+    private final IntConsumer exit;
+    private final Documents documents = new Documents();
+    private final Workspace workspace = new Workspace();
+    private final List<Path> folders = new ArrayList<>();
+    private final Map<String, List<org.eclipse.lsp4j.Diagnostic>> published = new HashMap<>();
+    private final LspDiagnostics.ReadCache readCache = new LspDiagnostics.ReadCache();
+
+    private volatile LanguageClient client;
+    private volatile Settings settings = Settings.defaults();
+    private volatile boolean shutdown;
+    private ClientCapabilities capabilities = new ClientCapabilities();
+    private long generation;
+    private Scheduler.Task pending;
+    private ParentProcessWatcher watcher;
+    private long processPollMillis = 2000;
+
+    /**
+     * A server.
+     *
+     * @param engine    the lint engine (the standard one in production)
+     * @param scheduler runs validations (debounce); see {@link Scheduler}
+     * @param exit      called with the exit code on {@code exit} or when the client process died
+     */
+    public PodnetLanguageServer(LintEngine engine, Scheduler scheduler, IntConsumer exit) {
+        this.engine = engine;
+        this.scheduler = scheduler;
+        this.exit = exit;
+        this.background = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "podnet-lsp-background");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The production server: standard engine, one validation thread, {@code System.exit} on exit. */
+    public static PodnetLanguageServer standard() {
+        ScheduledExecutorService validation = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "podnet-lsp-validation");
+            t.setDaemon(true);
+            return t;
+        });
+        return new PodnetLanguageServer(LintEngine.standard(), Scheduler.of(validation), System::exit);
+    }
+
+    /** How often the client process is polled, in ms (default 2000). */
+    public void setProcessPollMillis(long millis) {
+        this.processPollMillis = millis;
+    }
+
+    /** The workspace model (tests and benchmarks read it). */
+    public WorkspaceModel model() {
+        return model;
+    }
+
+    /** The settings in force. */
+    public Settings settings() {
+        return settings;
+    }
+
+    @Override
+    public void connect(LanguageClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public CompletableFuture<InitializeResult> initialize(InitializeParams params) {
+        capabilities = params.getCapabilities() == null ? new ClientCapabilities() : params.getCapabilities();
+        settings = Settings.from(params.getInitializationOptions(), settings);
+        if (params.getProcessId() != null && params.getProcessId() != ProcessHandle.current().pid()) {
+            watcher = new ParentProcessWatcher(params.getProcessId(), () -> {
+                LOG.warning("the client process " + params.getProcessId() + " is gone; exiting");
+                exit.accept(1);
+            });
+            watcher.start(background, processPollMillis);
+        }
+        List<String> roots = new ArrayList<>();
+        if (params.getWorkspaceFolders() != null && !params.getWorkspaceFolders().isEmpty()) {
+            params.getWorkspaceFolders().forEach(f -> roots.add(f.getUri()));
+        } else if (params.getRootUri() != null) {
+            roots.add(params.getRootUri());
+        } else if (params.getRootPath() != null) {
+            roots.add(Path.of(params.getRootPath()).toUri().toString());
+        }
+        roots.forEach(this::addFolder);
+
+        ServerCapabilities caps = new ServerCapabilities();
+        TextDocumentSyncOptions sync = new TextDocumentSyncOptions();
+        sync.setOpenClose(true);
+        sync.setChange(TextDocumentSyncKind.Incremental);
+        caps.setTextDocumentSync(sync);
+        caps.setHoverProvider(true);
+        caps.setCompletionProvider(new CompletionOptions(false, List.of("\"", ":")));
+        caps.setDocumentSymbolProvider(true);
+        caps.setCodeActionProvider(new CodeActionOptions(List.of(CodeActionKind.QuickFix)));
+        WorkspaceFoldersOptions wf = new WorkspaceFoldersOptions();
+        wf.setSupported(true);
+        wf.setChangeNotifications(true);
+        caps.setWorkspace(new WorkspaceServerCapabilities(wf));
+        String version = PodnetLanguageServer.class.getPackage().getImplementationVersion();
+        return CompletableFuture.completedFuture(new InitializeResult(caps,
+                new ServerInfo("podnet", version == null ? "0.1.0-SNAPSHOT" : version)));
+    }
+
+    @Override
+    public void initialized(InitializedParams params) {
+        var ws = capabilities.getWorkspace();
+        if (ws != null && ws.getDidChangeWatchedFiles() != null
+                && Boolean.TRUE.equals(ws.getDidChangeWatchedFiles().getDynamicRegistration()) && client != null) {
+            DidChangeWatchedFilesRegistrationOptions opts = new DidChangeWatchedFilesRegistrationOptions(
+                    List.of(new FileSystemWatcher(Either.forLeft(WATCH_GLOB))));
+            client.registerCapability(new RegistrationParams(List.of(new Registration("podnet-watch",
+                    "workspace/didChangeWatchedFiles", opts))));
+        }
+        pullConfiguration();
+        requestValidation(0);
+    }
+
+    @Override
+    public CompletableFuture<Object> shutdown() {
+        shutdown = true;
+        if (watcher != null) {
+            watcher.stop();
+        }
+        synchronized (this) {
+            generation++;
+            if (pending != null) {
+                pending.cancel();
+            }
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void exit() {
+        background.shutdownNow();
+        exit.accept(shutdown ? 0 : 1);
+    }
+
+    @Override
+    public TextDocumentService getTextDocumentService() {
+        return documents;
+    }
+
+    @Override
+    public WorkspaceService getWorkspaceService() {
+        return workspace;
+    }
+
+    // ---------------------------------------------------------------- workspace files
+
+    private void addFolder(String uri) {
+        Path dir;
+        try {
+            dir = Path.of(URI.create(uri));
+        } catch (RuntimeException e) {
+            LOG.warning("workspace folder is not a file URI, not scanned: " + uri);
+            return;
+        }
+        synchronized (folders) {
+            folders.add(dir);
+        }
+        for (Path f : Inputs.files(dir)) {
+            readDiskFile(f);
+        }
+    }
+
+    private void readDiskFile(Path f) {
+        try {
+            InputFile in = InputFile.read(f, f.toString());
+            model.putDiskFile(f.toUri().toString(), in.bytes(), in.truncated());
+        } catch (IOException | RuntimeException e) {
+            model.removeDiskFile(f.toUri().toString());
+        }
+    }
+
+    /** True when a file would be read by the workspace walk (under a folder, readable extension, no skipped dir). */
+    private boolean inWorkspace(Path f) {
+        if (!Inputs.readsFileNamed(f.getFileName().toString())) {
+            return false;
+        }
+        synchronized (folders) {
+            for (Path dir : folders) {
+                if (f.startsWith(dir)) {
+                    Path rel = dir.relativize(f);
+                    for (int i = 0; i < rel.getNameCount() - 1; i++) {
+                        if (Inputs.skipsDirectory(rel.getName(i).toString())) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- validation
+
+    /** Schedules a whole-workspace validation after {@code delayMillis}, replacing any pending one. */
+    synchronized void requestValidation(long delayMillis) {
+        if (shutdown) {
+            return;
+        }
+        long gen = ++generation;
+        if (pending != null) {
+            pending.cancel();
+        }
+        pending = scheduler.schedule(() -> validate(gen), delayMillis);
+    }
+
+    private synchronized boolean current(long gen) {
+        return gen == generation;
+    }
+
+    private void validate(long gen) {
+        if (!current(gen) || client == null) {
+            return;
+        }
+        WorkspaceModel.Snapshot snap = model.snapshot();
+        Map<String, List<org.eclipse.lsp4j.Diagnostic>> result;
+        try {
+            result = LspDiagnostics.validate(engine, snap, settings.lintOptions(() -> !current(gen)), readCache);
+        } catch (CancellationException e) {
+            return;
+        } catch (RuntimeException | StackOverflowError e) {
+            LOG.log(Level.SEVERE, "validation failed", e);
+            return;
+        }
+        publish(snap, result);
+    }
+
+    private synchronized void publish(WorkspaceModel.Snapshot snap,
+                                      Map<String, List<org.eclipse.lsp4j.Diagnostic>> result) {
+        LanguageClient c = client;
+        for (Map.Entry<String, List<org.eclipse.lsp4j.Diagnostic>> entry : result.entrySet()) {
+            String uri = entry.getKey();
+            Integer version = snap.openVersions().get(uri);
+            Map.Entry<String, List<org.eclipse.lsp4j.Diagnostic>> e = version != null ? entry
+                    : Map.entry(uri, entry.getValue().stream().filter(d -> !SKIPPED_RULE.equals(d.getData())).toList());
+            if (version != null) {
+                Optional<TextDocument> now = model.document(uri);
+                if (now.isEmpty() || now.get().version() != version) {
+                    continue; // stale: the document changed or closed since the snapshot
+                }
+            } else if (model.isOpen(uri) || !model.onDisk(uri)) {
+                continue; // opened or deleted since the snapshot; a newer validation covers it
+            } else if (e.getValue().equals(published.get(uri))) {
+                continue; // unopened file whose findings did not change
+            }
+            published.put(uri, e.getValue());
+            c.publishDiagnostics(new PublishDiagnosticsParams(snap.clientUri(uri), e.getValue(), version));
+        }
+        Set<String> gone = new LinkedHashSet<>(published.keySet());
+        gone.removeAll(result.keySet());
+        for (String uri : gone) {
+            if (!model.isOpen(uri)) {
+                published.remove(uri);
+                c.publishDiagnostics(new PublishDiagnosticsParams(uri, List.of()));
+            }
+        }
+    }
+
+    private synchronized void clear(String clientUri) {
+        published.remove(WorkspaceModel.normalize(clientUri));
+        if (client != null) {
+            client.publishDiagnostics(new PublishDiagnosticsParams(clientUri, List.of()));
+        }
+    }
+
+    private void pullConfiguration() {
+        var ws = capabilities.getWorkspace();
+        if (ws == null || !Boolean.TRUE.equals(ws.getConfiguration()) || client == null) {
+            return;
+        }
+        ConfigurationItem item = new ConfigurationItem();
+        item.setSection("podnet");
+        client.configuration(new ConfigurationParams(List.of(item))).thenAccept(list -> {
+            if (list != null && !list.isEmpty() && list.get(0) != null) {
+                Settings before = settings;
+                settings = Settings.from(list.get(0), settings);
+                if (!settings.equals(before)) {
+                    requestValidation(0);
+                }
+            }
+        }).exceptionally(t -> {
+            LOG.fine("workspace/configuration failed: " + t);
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- text documents
+
+    private final class Documents implements TextDocumentService {
+        @Override
+        public void didOpen(DidOpenTextDocumentParams params) {
+            var d = params.getTextDocument();
+            model.open(d.getUri(), d.getVersion(), d.getText());
+            requestValidation(0);
+        }
+
+        @Override
+        public void didChange(DidChangeTextDocumentParams params) {
+            var id = params.getTextDocument();
+            if (model.change(id.getUri(), id.getVersion() == null ? 0 : id.getVersion(),
+                    params.getContentChanges()).isPresent()) {
+                requestValidation(settings.debounceMillis());
+            }
+        }
+
+        @Override
+        public void didClose(DidCloseTextDocumentParams params) {
+            String uri = params.getTextDocument().getUri();
+            model.close(uri);
+            if (model.onDisk(uri)) {
+                synchronized (PodnetLanguageServer.this) {
+                    published.remove(WorkspaceModel.normalize(uri)); // force a publish of the disk findings
+                }
+            } else {
+                clear(uri);
+            }
+            requestValidation(0);
+        }
+
+        @Override
+        public void didSave(DidSaveTextDocumentParams params) {
+            // the buffer is already current; the file watcher reports the disk change
+        }
+
+        @Override
+        public CompletableFuture<Hover> hover(HoverParams params) {
+            return CompletableFuture.supplyAsync(() -> model.document(params.getTextDocument().getUri())
+                    .flatMap(d -> service.hover(d, params.getPosition())).orElse(null));
+        }
+
+        @Override
+        public CompletableFuture<Either<List<CompletionItem>, CompletionList>> completion(CompletionParams params) {
+            return CompletableFuture.supplyAsync(() -> {
+                List<CompletionItem> items = model.document(params.getTextDocument().getUri())
+                        .map(d -> service.completion(d, params.getPosition())).orElse(List.of());
+                return Either.forRight(new CompletionList(false, items));
+            });
+        }
+
+        @Override
+        public CompletableFuture<List<Either<SymbolInformation, DocumentSymbol>>> documentSymbol(
+                DocumentSymbolParams params) {
+            return CompletableFuture.supplyAsync(() -> {
+                List<Either<SymbolInformation, DocumentSymbol>> out = new ArrayList<>();
+                model.document(params.getTextDocument().getUri())
+                        .ifPresent(d -> service.symbols(d).forEach(s -> out.add(Either.forRight(s))));
+                return out;
+            });
+        }
+
+        @Override
+        public CompletableFuture<List<Either<Command, CodeAction>>> codeAction(CodeActionParams params) {
+            return CompletableFuture.supplyAsync(() -> {
+                List<Either<Command, CodeAction>> out = new ArrayList<>();
+                model.document(params.getTextDocument().getUri()).ifPresent(d -> {
+                    List<org.eclipse.lsp4j.Diagnostic> ds = params.getContext() == null ? List.of()
+                            : params.getContext().getDiagnostics();
+                    for (CodeAction a : service.codeActions(d, ds)) {
+                        if (a.getEdit() != null && a.getEdit().getChanges() != null) {
+                            // answer with the client's spelling of the URI
+                            a.getEdit().setChanges(Map.of(params.getTextDocument().getUri(),
+                                    a.getEdit().getChanges().values().iterator().next()));
+                        }
+                        out.add(Either.forRight(a));
+                    }
+                });
+                return out;
+            });
+        }
+    }
+
+    // ---------------------------------------------------------------- workspace
+
+    private final class Workspace implements WorkspaceService {
+        @Override
+        public void didChangeConfiguration(DidChangeConfigurationParams params) {
+            Object s = params.getSettings();
+            Settings before = settings;
+            settings = Settings.from(s, settings);
+            if (!(s instanceof com.google.gson.JsonObject o) || o.size() == 0) {
+                pullConfiguration();
+            }
+            if (!settings.equals(before)) {
+                requestValidation(0);
+            }
+        }
+
+        @Override
+        public void didChangeWatchedFiles(DidChangeWatchedFilesParams params) {
+            for (FileEvent e : params.getChanges()) {
+                Path p;
+                try {
+                    p = Path.of(URI.create(e.getUri()));
+                } catch (RuntimeException ex) {
+                    continue;
+                }
+                if (e.getType() == FileChangeType.Deleted) {
+                    model.removeDiskFile(e.getUri());
+                    model.removeDiskFilesUnder(e.getUri());
+                } else if (Files.isDirectory(p)) {
+                    Inputs.files(p).stream().filter(PodnetLanguageServer.this::inWorkspace)
+                            .forEach(PodnetLanguageServer.this::readDiskFile);
+                } else if (inWorkspace(p)) {
+                    readDiskFile(p);
+                }
+            }
+            requestValidation(settings.debounceMillis());
+        }
+
+        @Override
+        public void didChangeWorkspaceFolders(DidChangeWorkspaceFoldersParams params) {
+            var ev = params.getEvent();
+            if (ev.getRemoved() != null) {
+                for (WorkspaceFolder f : ev.getRemoved()) {
+                    model.removeDiskFilesUnder(f.getUri());
+                    try {
+                        Path dir = Path.of(URI.create(f.getUri()));
+                        synchronized (folders) {
+                            folders.remove(dir);
+                        }
+                    } catch (RuntimeException ignored) {
+                        // not a file URI: nothing was scanned
+                    }
+                }
+            }
+            if (ev.getAdded() != null) {
+                ev.getAdded().forEach(f -> addFolder(f.getUri()));
+            }
+            requestValidation(0);
+        }
+    }
+}
