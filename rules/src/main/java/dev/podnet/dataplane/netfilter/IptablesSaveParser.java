@@ -140,13 +140,13 @@ public final class IptablesSaveParser {
 
         List<Match> matches = new ArrayList<>();
         String protocol = null;
-        String module = null; // current match module, or null
-        List<Option> moduleOpts = new ArrayList<>();
+        // loaded match modules in order: name and the options assigned to it
+        List<String> modNames = new ArrayList<>();
+        List<List<Option>> modOpts = new ArrayList<>();
         boolean inTarget = false;
         String targetName = null;
         boolean isGoto = false;
         List<Option> targetOpts = new ArrayList<>();
-        List<String> loaded = new ArrayList<>();
         boolean negate = false;
 
         while (i < toks.size()) {
@@ -191,12 +191,8 @@ public final class IptablesSaveParser {
                         "fragment matching (-f) is not modelled"));
                 case "-m", "--match" -> {
                     need(opt, 1);
-                    if (module != null) {
-                        matches.addAll(Matches.module(module, moduleOpts));
-                    }
-                    module = opt.arg();
-                    loaded.add(module.toLowerCase(Locale.ROOT));
-                    moduleOpts = new ArrayList<>();
+                    modNames.add(opt.arg());
+                    modOpts.add(new ArrayList<>());
                     inTarget = false;
                 }
                 case "-j", "--jump", "-g", "--goto" -> {
@@ -208,26 +204,44 @@ public final class IptablesSaveParser {
                     isGoto = name.equals("-g") || name.equals("--goto");
                     inTarget = true;
                 }
-                case "-c", "--set-counters" -> {
-                    need(opt, 2);
-                }
+                case "-c", "--set-counters" -> need(opt, 2);
                 default -> {
                     if (!name.startsWith("--")) {
                         matches.add(Matches.unsupported(opt.text(), "option " + name + " is not modelled"));
-                    } else if (inTarget) {
+                        continue;
+                    }
+                    if (inTarget && TARGET_OPTS.getOrDefault(targetName, Set.of()).contains(name)) {
                         targetOpts.add(opt);
-                    } else if (module != null) {
-                        moduleOpts.add(opt);
-                    } else if (protocol != null && Set.of("tcp", "udp", "sctp", "udplite", "icmp").contains(protocol)
-                            && !loaded.contains(protocol)) {
+                        continue;
+                    }
+                    int owner = -1;
+                    for (int k = modNames.size() - 1; k >= 0 && owner < 0; k--) {
+                        Set<String> known = MODULE_OPTS.get(modNames.get(k).toLowerCase(Locale.ROOT));
+                        if (known != null && known.contains(name)) {
+                            owner = k;
+                        }
+                    }
+                    if (owner < 0 && !inTarget && !modNames.isEmpty()
+                            && !MODULE_OPTS.containsKey(modNames.get(modNames.size() - 1).toLowerCase(Locale.ROOT))) {
+                        owner = modNames.size() - 1; // an unmodelled module: keep its options with it
+                    }
+                    if (owner < 0 && inTarget) {
+                        targetOpts.add(opt);
+                        continue;
+                    }
+                    if (owner < 0 && protocol != null && MODULE_OPTS.containsKey(protocol)
+                            && MODULE_OPTS.get(protocol).contains(name)
+                            && modNames.stream().noneMatch(protocol::equalsIgnoreCase)) {
                         // implicit protocol match (iptables loads -m <proto> for -p <proto>)
-                        module = protocol;
-                        loaded.add(protocol);
-                        moduleOpts = new ArrayList<>();
-                        moduleOpts.add(opt);
-                    } else {
+                        modNames.add(protocol);
+                        modOpts.add(new ArrayList<>());
+                        owner = modNames.size() - 1;
+                    }
+                    if (owner < 0) {
                         matches.add(Matches.unsupported(opt.text(), "option " + name
-                                + " belongs to no match module"));
+                                + " belongs to no loaded match module"));
+                    } else {
+                        modOpts.get(owner).add(opt);
                     }
                 }
             }
@@ -235,11 +249,50 @@ public final class IptablesSaveParser {
         if (negate) {
             throw new IllegalArgumentException("'!' at the end of the rule");
         }
-        if (module != null) {
-            matches.addAll(Matches.module(module, moduleOpts));
+        for (int k = 0; k < modNames.size(); k++) {
+            matches.addAll(Matches.module(modNames.get(k), modOpts.get(k)));
         }
         Target target = target(targetName, isGoto, targetOpts, t);
         chain.add(new Rule(t.name(), chainName, chain.rules().size() + 1, no, text, matches, target, cnt[0], cnt[1]));
+    }
+
+    private static final Set<String> PORTS = Set.of("--sport", "--source-port", "--dport", "--destination-port");
+    private static final Map<String, Set<String>> MODULE_OPTS = Map.ofEntries(
+            Map.entry("tcp", union(PORTS, Set.of("--tcp-flags", "--syn", "--tcp-option"))),
+            Map.entry("udp", PORTS),
+            Map.entry("udplite", PORTS),
+            Map.entry("sctp", union(PORTS, Set.of("--chunk-types"))),
+            Map.entry("icmp", Set.of("--icmp-type")),
+            Map.entry("multiport", Set.of("--sports", "--source-ports", "--dports", "--destination-ports",
+                    "--ports")),
+            Map.entry("set", Set.of("--match-set", "--return-nomatch", "--update-counters",
+                    "--update-subcounters", "--packets-eq", "--packets-lt", "--packets-gt", "--bytes-eq",
+                    "--bytes-lt", "--bytes-gt")),
+            Map.entry("conntrack", Set.of("--ctstate", "--ctproto", "--ctorigsrc", "--ctorigdst", "--ctreplsrc",
+                    "--ctrepldst", "--ctorigsrcport", "--ctorigdstport", "--ctreplsrcport", "--ctrepldstport",
+                    "--ctstatus", "--ctexpire", "--ctdir")),
+            Map.entry("state", Set.of("--state")),
+            Map.entry("physdev", Set.of("--physdev-in", "--physdev-out", "--physdev-is-in", "--physdev-is-out",
+                    "--physdev-is-bridged")),
+            Map.entry("mark", Set.of("--mark")),
+            Map.entry("comment", Set.of("--comment")),
+            Map.entry("addrtype", Set.of("--src-type", "--dst-type", "--limit-iface-in", "--limit-iface-out")),
+            Map.entry("limit", Set.of("--limit", "--limit-burst")));
+    private static final Map<String, Set<String>> TARGET_OPTS = Map.of(
+            "REJECT", Set.of("--reject-with"),
+            "LOG", Set.of("--log-prefix", "--log-level", "--log-tcp-sequence", "--log-tcp-options",
+                    "--log-ip-options", "--log-uid", "--log-macdecode"),
+            "NFLOG", Set.of("--nflog-group", "--nflog-prefix", "--nflog-range", "--nflog-size",
+                    "--nflog-threshold"),
+            "MARK", Set.of("--set-xmark", "--set-mark", "--or-mark", "--and-mark", "--xor-mark"),
+            "MASQUERADE", Set.of("--to-ports", "--random", "--random-fully"),
+            "SNAT", Set.of("--to-source", "--random", "--random-fully", "--persistent"),
+            "DNAT", Set.of("--to-destination", "--random", "--persistent"));
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> u = new java.util.HashSet<>(a);
+        u.addAll(b);
+        return Set.copyOf(u);
     }
 
     private static void need(Option o, int n) {
@@ -247,11 +300,6 @@ public final class IptablesSaveParser {
             throw new IllegalArgumentException(o.name() + " needs " + n + " argument" + (n > 1 ? "s" : ""));
         }
     }
-
-    private static final Set<String> LOG_OPTS = Set.of("--log-prefix", "--log-level", "--log-tcp-sequence",
-            "--log-tcp-options", "--log-ip-options", "--log-uid", "--log-macdecode");
-    private static final Set<String> NFLOG_OPTS = Set.of("--nflog-group", "--nflog-prefix", "--nflog-range",
-            "--nflog-size", "--nflog-threshold");
 
     private static Target target(String name, boolean isGoto, List<Option> opts, Table t) {
         if (name == null) {
@@ -276,15 +324,15 @@ public final class IptablesSaveParser {
             }
             case "REJECT" -> {
                 kind = Target.Kind.REJECT;
-                bad = onlyOptions(opts, Set.of("--reject-with"), name);
+                bad = onlyOptions(opts, TARGET_OPTS.get(name), name);
             }
             case "LOG" -> {
                 kind = Target.Kind.LOG;
-                bad = onlyOptions(opts, LOG_OPTS, name);
+                bad = onlyOptions(opts, TARGET_OPTS.get(name), name);
             }
             case "NFLOG" -> {
                 kind = Target.Kind.NFLOG;
-                bad = onlyOptions(opts, NFLOG_OPTS, name);
+                bad = onlyOptions(opts, TARGET_OPTS.get(name), name);
             }
             case "MARK" -> {
                 kind = Target.Kind.MARK;
