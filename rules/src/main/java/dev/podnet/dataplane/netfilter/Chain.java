@@ -54,7 +54,18 @@ public final class Chain {
         return rules;
     }
 
-    void add(Rule r) {
-        rules.add(r);
+    void insert(int position, Rule r) {
+        rules.add(position, r);
+    }
+
+    /** Sets each rule's number to its position (after inserts). */
+    void renumber() {
+        for (int i = 0; i < rules.size(); i++) {
+            Rule r = rules.get(i);
+            if (r.number() != i + 1) {
+                rules.set(i, new Rule(r.table(), r.chain(), i + 1, r.line(), r.text(), r.matches(), r.target(),
+                        r.packets(), r.bytes()));
+            }
+        }
     }
 }

@@ -43,8 +43,31 @@ public final class IptablesSaveParser {
 
     /** Parses the whole text. */
     public static Ruleset parse(String text) {
+        return parse(List.of(text));
+    }
+
+    /**
+     * Parses several texts as if loaded one after the other, the first with {@code iptables-restore} and the
+     * rest with {@code iptables-restore --noflush}: a later {@code :CHAIN} line for an existing chain flushes it
+     * (and sets a built-in chain's policy), {@code -A} appends and {@code -I CHAIN [N]} inserts. Built-in chains
+     * that a text uses without declaring exist with policy ACCEPT, as in a fresh kernel table. Problems carry the
+     * line number within their own text.
+     */
+    public static Ruleset parse(List<String> texts) {
         Map<String, Table> tables = new LinkedHashMap<>();
         List<ParseProblem> problems = new ArrayList<>();
+        for (String text : texts) {
+            parseOne(text, tables, problems);
+        }
+        for (Table t : tables.values()) {
+            for (Chain c : t.chains()) {
+                c.renumber();
+            }
+        }
+        return new Ruleset(tables, problems);
+    }
+
+    private static void parseOne(String text, Map<String, Table> tables, List<ParseProblem> problems) {
         String[] lines = text.split("\\R", -1);
         Table cur = null;
         for (int i = 0; i < lines.length; i++) {
@@ -80,7 +103,6 @@ public final class IptablesSaveParser {
         if (cur != null) {
             problems.add(new ParseProblem(lines.length, "table " + cur.name() + " has no COMMIT"));
         }
-        return new Ruleset(tables, problems);
     }
 
     private static void chainLine(Table t, String line, int no) {
@@ -100,8 +122,12 @@ public final class IptablesSaveParser {
             throw new IllegalArgumentException("chain " + name + " has a policy but is not a built-in chain");
         }
         if (t.chain(name).isPresent()) {
-            throw new IllegalArgumentException("chain " + name + " declared twice in table " + t.name());
+            Chain old = t.chain(name).get();
+            if (old.builtin() != (policy != null)) {
+                throw new IllegalArgumentException("chain " + name + " redeclared with a different kind");
+            }
         }
+        // a new chain, or a redeclared one (restore flushes it)
         t.add(new Chain(name, policy, c[0], c[1]));
     }
 
@@ -125,17 +151,34 @@ public final class IptablesSaveParser {
             cnt = counters(toks.get(0).text());
             i++;
         }
-        if (i >= toks.size() || !(toks.get(i).text().equals("-A") || toks.get(i).text().equals("--append"))) {
-            throw new IllegalArgumentException("expected -A CHAIN, got '" + line + "'");
+        String cmd = i < toks.size() ? toks.get(i).text() : "";
+        boolean insert = cmd.equals("-I") || cmd.equals("--insert");
+        if (!insert && !cmd.equals("-A") && !cmd.equals("--append")) {
+            throw new IllegalArgumentException("expected -A CHAIN or -I CHAIN, got '" + line + "'");
         }
         i++;
         if (i >= toks.size()) {
-            throw new IllegalArgumentException("-A without chain name");
+            throw new IllegalArgumentException(cmd + " without chain name");
         }
         String chainName = toks.get(i).text();
+        if (t.chain(chainName).isEmpty() && BUILTIN.contains(chainName)) {
+            t.add(new Chain(chainName, "ACCEPT", 0, 0));
+        }
         Chain chain = t.chain(chainName).orElseThrow(() -> new IllegalArgumentException(
                 "rule for chain " + chainName + ", which is not declared in table " + t.name()));
         i++;
+        int position = chain.rules().size();
+        if (insert) {
+            position = 0;
+            if (i < toks.size() && toks.get(i).text().matches("\\d+")) {
+                position = Integer.parseInt(toks.get(i).text()) - 1;
+                i++;
+                if (position < 0 || position > chain.rules().size()) {
+                    throw new IllegalArgumentException("-I " + chainName + " " + (position + 1)
+                            + ": index out of range (chain has " + chain.rules().size() + " rules)");
+                }
+            }
+        }
         String text = line.startsWith("[") ? line.substring(line.indexOf(']') + 1).strip() : line;
 
         List<Match> matches = new ArrayList<>();
@@ -253,7 +296,8 @@ public final class IptablesSaveParser {
             matches.addAll(Matches.module(modNames.get(k), modOpts.get(k)));
         }
         Target target = target(targetName, isGoto, targetOpts, t);
-        chain.add(new Rule(t.name(), chainName, chain.rules().size() + 1, no, text, matches, target, cnt[0], cnt[1]));
+        chain.insert(position, new Rule(t.name(), chainName, position + 1, no, text, matches, target, cnt[0],
+                cnt[1]));
     }
 
     private static final Set<String> PORTS = Set.of("--sport", "--source-port", "--dport", "--destination-port");

@@ -305,4 +305,30 @@ class NetfilterTest {
         assertThat(fwd.rules().get(0).target().kind()).isEqualTo(Target.Kind.JUMP);
         assertThat(rs.ruleCount()).isEqualTo(2);
     }
+
+    @Test
+    void noflushRestoreFlushesRedeclaredChainsAndInserts() {
+        Ruleset rs = IptablesSaveParser.parse(List.of(filter(":OLD - [0:0]", "-A FORWARD -j OLD", "-A OLD -j DROP"),
+                """
+                *filter
+                :OLD - [0:0]
+                :NEW - [0:0]
+                -A OLD -s 10.88.0.2 -j RETURN
+                -A NEW -j ACCEPT
+                -I FORWARD 1 -s 10.88.0.9 -j NEW
+                -I FORWARD -s 10.88.0.8 -j NEW
+                COMMIT
+                """));
+        assertThat(rs.problems()).isEmpty();
+        Chain fwd = rs.table("filter").orElseThrow().chain("FORWARD").orElseThrow();
+        assertThat(fwd.rules()).extracting(Rule::number).containsExactly(1, 2, 3);
+        assertThat(fwd.rules()).extracting(Rule::text).containsExactly("-I FORWARD -s 10.88.0.8 -j NEW",
+                "-I FORWARD 1 -s 10.88.0.9 -j NEW", "-A FORWARD -j OLD");
+        assertThat(rs.table("filter").orElseThrow().chain("OLD").orElseThrow().rules()).hasSize(1);
+        PacketPath path = new PacketPath(NODE, rs, new IpsetModel());
+        assertThat(path.walkHooks(tcp("10.88.0.9", "10.88.0.3", 80), List.of(Hook.FORWARD)).outcome())
+                .isEqualTo(Verdict.Outcome.ACCEPT);
+        assertThat(path.walkHooks(tcp("10.88.0.2", "10.88.0.3", 80), List.of(Hook.FORWARD)).outcome())
+                .isEqualTo(Verdict.Outcome.DROP);
+    }
 }
