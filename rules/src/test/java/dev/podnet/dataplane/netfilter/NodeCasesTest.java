@@ -218,4 +218,94 @@ class NodeCasesTest {
                 .withCtState(CtState.ESTABLISHED));
         assertThat(v.trace()).noneMatch(t -> t.table().equals("nat"));
     }
+
+    // ---- table order per hook, NAT targets
+
+    /** A LOG rule in every built-in chain of raw, mangle, nat and filter. */
+    static String everywhere() {
+        StringBuilder b = new StringBuilder();
+        Map<String, List<String>> chains = Map.of(
+                "raw", List.of("PREROUTING", "OUTPUT"),
+                "mangle", List.of("PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"),
+                "nat", List.of("PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"),
+                "filter", List.of("INPUT", "FORWARD", "OUTPUT"));
+        for (String t : List.of("raw", "mangle", "nat", "filter")) {
+            b.append('*').append(t).append('\n');
+            for (String c : chains.get(t)) {
+                b.append(':').append(c).append(" ACCEPT [0:0]\n");
+            }
+            for (String c : chains.get(t)) {
+                b.append("-A ").append(c).append(" -j LOG --log-prefix \"").append(t).append(' ').append(c)
+                        .append("\"\n");
+            }
+            b.append("COMMIT\n");
+        }
+        return b.toString();
+    }
+
+    static List<String> tablesSeen(Verdict v) {
+        return v.trace().stream().filter(t -> t.rule() > 0).map(t -> t.table() + " " + t.chain()).toList();
+    }
+
+    @Test
+    void tablesAreVisitedInKernelOrderOnEachPath() {
+        PacketPath path = new PacketPath(node015(false, 1), IptablesSaveParser.parse(everywhere()), new IpsetModel());
+        assertThat(tablesSeen(path.walk(Packet.of("10.42.0.16", "10.42.0.15", "tcp", 1, 80)))).containsExactly(
+                "raw PREROUTING", "mangle PREROUTING", "nat PREROUTING", "mangle FORWARD", "filter FORWARD",
+                "mangle POSTROUTING", "nat POSTROUTING");
+        assertThat(tablesSeen(path.walk(Packet.of("10.42.0.16", "10.42.0.1", "tcp", 1, 80)))).containsExactly(
+                "raw PREROUTING", "mangle PREROUTING", "nat PREROUTING", "mangle INPUT", "filter INPUT",
+                "nat INPUT");
+        assertThat(tablesSeen(path.walk(Packet.of("10.42.0.1", "10.42.0.15", "tcp", 1, 80)))).containsExactly(
+                "raw OUTPUT", "mangle OUTPUT", "nat OUTPUT", "filter OUTPUT", "mangle POSTROUTING",
+                "nat POSTROUTING");
+        assertThat(tablesSeen(path.walk(Packet.of("10.42.0.16", "10.42.0.15", "tcp", 1, 80)
+                .withCtState(CtState.ESTABLISHED)))).containsExactly(
+                "raw PREROUTING", "mangle PREROUTING", "mangle FORWARD", "filter FORWARD", "mangle POSTROUTING");
+    }
+
+    @Test
+    void dnatToTheNodeGoesToInputAndSnatRewritesTheSource() {
+        Ruleset rs = IptablesSaveParser.parse("""
+                *nat
+                :PREROUTING ACCEPT [0:0]
+                :POSTROUTING ACCEPT [0:0]
+                -A PREROUTING -d 10.43.0.1/32 -p tcp --dport 443 -j DNAT --to-destination 192.0.2.11:6443
+                -A POSTROUTING -o eth0 -s 10.42.0.0/16 -j SNAT --to-source 192.0.2.11
+                COMMIT
+                *filter
+                :INPUT DROP [0:0]
+                :FORWARD ACCEPT [0:0]
+                :OUTPUT ACCEPT [0:0]
+                -A INPUT -d 192.0.2.11/32 -p tcp --dport 6443 -j ACCEPT
+                COMMIT
+                """);
+        PacketPath path = new PacketPath(node015(false, 1), rs, new IpsetModel());
+        Verdict api = path.walk(Packet.of("10.42.0.16", "10.43.0.1", "tcp", 40000, 443));
+        assertThat(api.outcome()).isEqualTo(Verdict.Outcome.ACCEPT);
+        assertThat(api.reason()).contains("to the node");
+        assertThat(api.packet().dport()).isEqualTo(6443);
+        Verdict out = path.walk(Packet.of("10.42.0.16", "203.0.113.7", "tcp", 40000, 443));
+        assertThat(out.outcome()).isEqualTo(Verdict.Outcome.ACCEPT);
+        assertThat(out.packet().src().toString()).isEqualTo("192.0.2.11");
+        assertThat(out.packet().outInterface()).isEqualTo("eth0");
+    }
+
+    @Test
+    void masqueradeWithoutAnInterfaceAddressIsUnknown() {
+        NodeNetwork node = new NodeNetwork("node-a", List.of(Link.of("eth0", "device"),
+                Link.of("cni0", "bridge", "10.42.0.1/24"), Link.port("veth-a", "cni0", false, "10.42.0.16")),
+                Map.of(), List.of(Route.of("default", "eth0")));
+        Ruleset rs = IptablesSaveParser.parse("""
+                *nat
+                :POSTROUTING ACCEPT [0:0]
+                -A POSTROUTING -o eth0 -j MASQUERADE
+                COMMIT
+                """);
+        Verdict v = new PacketPath(node, rs, new IpsetModel()).walk(Packet.of("10.42.0.16", "203.0.113.7", "tcp", 1,
+                443));
+        assertThat(v.outcome()).isEqualTo(Verdict.Outcome.UNKNOWN);
+        assertThat(v.reason()).contains("nat POSTROUTING rule 1").contains("MASQUERADE needs an address on output "
+                + "interface eth0");
+    }
 }
