@@ -76,12 +76,17 @@ public final class Addresses {
 
     /** The canonical text of an address without prefix length. */
     public static String text(IPAddress a) {
-        return a.withoutPrefixLength().toCanonicalString();
+        return plain(a).toCanonicalString();
+    }
+
+    /** {@code a} without prefix length; {@code a} itself when it has none (keeps its cached hash and strings). */
+    public static IPAddress plain(IPAddress a) {
+        return a.isPrefixed() ? a.withoutPrefixLength() : a;
     }
 
     /** True when {@code block} contains the single address {@code a} (false across IP versions). */
     public static boolean contains(IPAddress block, IPAddress a) {
-        return block.getIPVersion() == a.getIPVersion() && block.contains(a.withoutPrefixLength());
+        return block.getIPVersion() == a.getIPVersion() && block.contains(plain(a));
     }
 
     private static IPAddress parse(String text) {

@@ -3,9 +3,12 @@ package dev.podnet.dataplane;
 import dev.podnet.dataplane.Addresses.IfAddress;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The network facts of one node that the netns plan and the netfilter path walk need: the links in the node's
@@ -15,12 +18,16 @@ import java.util.Optional;
  * <p>Sysctl defaults when absent: {@code net.bridge.bridge-nf-call-iptables} 1 (br_netfilter loaded, as
  * kubelet/kube-proxy require), {@code net.ipv4.ip_forward} 1.
  *
- * @param name    node name
- * @param links   links in the host namespace
- * @param sysctls sysctl name to value as text (e.g. {@code net.ipv4.ip_forward -> "0"})
- * @param routes  routes beyond the connected subnets of the link addresses (e.g. the default route)
+ * <p>Immutable; lookups of pod ports and local addresses are hashed.
  */
-public record NodeNetwork(String name, List<Link> links, Map<String, String> sysctls, List<Route> routes) {
+public final class NodeNetwork {
+    private final String name;
+    private final List<Link> links;
+    private final Map<String, String> sysctls;
+    private final List<Route> routes;
+    private final Map<IPAddress, Link> podIndex = new HashMap<>();
+    private final Set<IPAddress> localAddresses = new HashSet<>();
+    private final Map<String, Link> byName = new HashMap<>();
 
     /** sysctl that makes bridged IPv4 frames traverse iptables (br_netfilter). */
     public static final String BRIDGE_NF_CALL_IPTABLES = "net.bridge.bridge-nf-call-iptables";
@@ -77,15 +84,51 @@ public record NodeNetwork(String name, List<Link> links, Map<String, String> sys
         }
     }
 
-    public NodeNetwork {
-        links = List.copyOf(links);
-        sysctls = Map.copyOf(sysctls);
-        routes = List.copyOf(routes);
+    /**
+     * @param name    node name
+     * @param links   links in the host namespace
+     * @param sysctls sysctl name to value as text (e.g. {@code net.ipv4.ip_forward -> "0"})
+     * @param routes  routes beyond the connected subnets of the link addresses (e.g. the default route)
+     */
+    public NodeNetwork(String name, List<Link> links, Map<String, String> sysctls, List<Route> routes) {
+        this.name = name;
+        this.links = List.copyOf(links);
+        this.sysctls = Map.copyOf(sysctls);
+        this.routes = List.copyOf(routes);
+        for (Link l : this.links) {
+            byName.putIfAbsent(l.name(), l);
+            for (IPAddress a : l.podAddresses()) {
+                podIndex.putIfAbsent(Addresses.plain(a), l);
+            }
+            for (IfAddress x : l.addresses()) {
+                localAddresses.add(x.host());
+            }
+        }
+    }
+
+    /** Node name. */
+    public String name() {
+        return name;
+    }
+
+    /** Links in the host namespace. */
+    public List<Link> links() {
+        return links;
+    }
+
+    /** sysctl name to value. */
+    public Map<String, String> sysctls() {
+        return sysctls;
+    }
+
+    /** Routes beyond the connected subnets. */
+    public List<Route> routes() {
+        return routes;
     }
 
     /** The link named {@code name}. */
     public Optional<Link> link(String name) {
-        return links.stream().filter(l -> l.name().equals(name)).findFirst();
+        return Optional.ofNullable(byName.get(name));
     }
 
     /** A sysctl as an int, {@code dflt} when absent or not a number. */
@@ -113,17 +156,7 @@ public record NodeNetwork(String name, List<Link> links, Map<String, String> sys
 
     /** True when {@code a} is an address of one of the node's links (or loopback). */
     public boolean isLocal(IPAddress a) {
-        if (a.isLoopback()) {
-            return true;
-        }
-        for (Link l : links) {
-            for (IfAddress x : l.addresses()) {
-                if (x.host().equals(a.withoutPrefixLength())) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return a.isLoopback() || localAddresses.contains(Addresses.plain(a));
     }
 
     /** True when {@code a} is the broadcast address of a connected IPv4 subnet, or 255.255.255.255. */
@@ -131,14 +164,14 @@ public record NodeNetwork(String name, List<Link> links, Map<String, String> sys
         if (!a.isIPv4()) {
             return false;
         }
-        IPAddress h = a.withoutPrefixLength();
+        IPAddress h = Addresses.plain(a);
         if (Addresses.text(h).equals("255.255.255.255")) {
             return true;
         }
         for (Link l : links) {
             for (IfAddress x : l.addresses()) {
                 if (x.network().isIPv4() && x.prefixLength() < 31
-                        && x.network().getUpper().withoutPrefixLength().equals(h)) {
+                        && Addresses.plain(x.network().getUpper()).equals(h)) {
                     return true;
                 }
             }
@@ -151,13 +184,7 @@ public record NodeNetwork(String name, List<Link> links, Map<String, String> sys
      * veth (master null, as ptp/Calico/Cilium attach pods).
      */
     public Optional<Link> portForPod(IPAddress a) {
-        IPAddress h = a.withoutPrefixLength();
-        for (Link l : links) {
-            if (l.podAddresses().contains(h)) {
-                return Optional.of(l);
-            }
-        }
-        return Optional.empty();
+        return Optional.ofNullable(podIndex.get(Addresses.plain(a)));
     }
 
     /** The first address of link {@code name} in the same IP version as {@code like}. */

@@ -237,7 +237,7 @@ public final class IpsetModel {
             IPAddress lo = Addresses.address(e.substring(0, dash));
             IPAddress hi = Addresses.address(e.substring(dash + 1));
             for (IPAddress a : lo.toSequentialRange(hi).getIterable()) {
-                out.add(a.withoutPrefixLength());
+                out.add(Addresses.plain(a));
                 if (out.size() > 65536) {
                     throw new IllegalArgumentException("range " + e + " is too large for hash:ip");
                 }
@@ -250,7 +250,7 @@ public final class IpsetModel {
                 throw new IllegalArgumentException("CIDR " + e + " is too large for hash:ip");
             }
             for (IPAddress a : b.getIterable()) {
-                out.add(a.withoutPrefixLength());
+                out.add(Addresses.plain(a));
             }
             return out;
         }

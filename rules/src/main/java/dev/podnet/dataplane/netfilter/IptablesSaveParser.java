@@ -427,6 +427,9 @@ public final class IptablesSaveParser {
                         String addr = v;
                         if (v.startsWith("[")) {
                             int close = v.indexOf(']');
+                            if (close < 0) {
+                                throw new IllegalArgumentException(key + " '" + v + "' has no closing ]");
+                            }
                             addr = v.substring(1, close);
                             colon = v.indexOf(':', close);
                         } else if (v.indexOf(':') != colon) {

@@ -25,6 +25,22 @@ public final class Matches {
         }
     }
 
+    /**
+     * A non-negated {@code -s}/{@code -d} of one IPv4 host address (/32): the evaluator indexes runs of rules that
+     * start with such a match, so long per-pod dispatch chains are not scanned linearly.
+     *
+     * @param text   the option as written
+     * @param source true for {@code -s}
+     * @param value  the address as an unsigned 32-bit value
+     */
+    public record HostAddressMatch(String text, boolean source, long value) implements Match {
+        @Override
+        public Truth test(Packet p, MatchContext ctx, String[] why) {
+            IPAddress a = source ? p.src() : p.dst();
+            return Truth.of(a.isIPv4() && a.toIPv4().longValue() == value);
+        }
+    }
+
     @FunctionalInterface
     private interface Tester {
         Truth test(Packet p, MatchContext ctx, String[] why);
@@ -47,6 +63,23 @@ public final class Matches {
         List<IPAddress> blocks = new ArrayList<>();
         for (String part : o.arg().split(",")) {
             blocks.add(parseMaskedBlock(part));
+        }
+        if (blocks.size() == 1 && blocks.get(0).isIPv4() && !o.negated()
+                && blocks.get(0).getCount().intValue() == 1) {
+            return new HostAddressMatch(o.text(), source, blocks.get(0).getLower().toIPv4().longValue());
+        }
+        if (blocks.size() == 1 && blocks.get(0).isIPv4()) {
+            // fast path: one IPv4 block as a numeric range
+            long lo = blocks.get(0).getLower().toIPv4().longValue();
+            long hi = blocks.get(0).getUpper().toIPv4().longValue();
+            return neg(o, o.text(), (p, c, w) -> {
+                IPAddress a = source ? p.src() : p.dst();
+                if (!a.isIPv4()) {
+                    return Truth.NO;
+                }
+                long v = a.toIPv4().longValue();
+                return Truth.of(v >= lo && v <= hi);
+            });
         }
         return neg(o, o.text(), (p, c, w) -> {
             IPAddress a = source ? p.src() : p.dst();

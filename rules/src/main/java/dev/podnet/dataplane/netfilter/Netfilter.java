@@ -3,6 +3,10 @@ package dev.podnet.dataplane.netfilter;
 import dev.podnet.dataplane.Addresses;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +26,10 @@ import java.util.Optional;
  * <p>A rule whose modelled conditions all hold but which has an unmodelled condition, or whose target is not
  * modelled, ends the walk with {@link Verdict.Outcome#UNKNOWN} naming that rule. A rule with any modelled
  * condition that does not hold is skipped, whatever its unmodelled parts.
+ *
+ * <p>Runs of at least 8 consecutive rules that each start with {@code -s ADDR/32} or {@code -d ADDR/32} (per-pod
+ * dispatch) are indexed by address, so only the rules of a run that can match are tested; the result equals the
+ * linear walk. Not thread-safe (the index is built lazily).
  */
 public final class Netfilter {
 
@@ -61,11 +69,109 @@ public final class Netfilter {
     public record HookResult(HookOutcome outcome, Packet packet, String reason) {
     }
 
+    /**
+     * Per chain: resolved jump targets and an index over runs of rules that start with a host-address match
+     * ({@link Matches.HostAddressMatch}). Within a table traversal the packet's addresses do not change (the NAT
+     * targets end the table), so skipping rules of a run whose address cannot match is exact.
+     */
+    private static final class ChainIndex {
+        final Chain[] jumpTargets;
+        final int[] runOf;
+        final List<Run> runs = new ArrayList<>();
+
+        ChainIndex(Table table, Chain chain) {
+            int n = chain.rules().size();
+            jumpTargets = new Chain[n];
+            runOf = new int[n];
+            java.util.Arrays.fill(runOf, -1);
+            int i = 0;
+            while (i < n) {
+                Rule r = chain.rules().get(i);
+                Target tg = r.target();
+                if (tg.kind() == Target.Kind.JUMP || tg.kind() == Target.Kind.GOTO) {
+                    jumpTargets[i] = table.chain(tg.name()).orElse(null);
+                }
+                int j = i;
+                while (j < n && keyed(chain.rules().get(j))) {
+                    j++;
+                }
+                if (j - i >= MIN_RUN) {
+                    Run run = new Run(i, j);
+                    for (int k = i; k < j; k++) {
+                        Matches.HostAddressMatch m = (Matches.HostAddressMatch) chain.rules().get(k).matches().get(0);
+                        (m.source() ? run.bySrc : run.byDst).computeIfAbsent(m.value(), x -> new ArrayList<>()).add(k);
+                        runOf[k] = runs.size();
+                    }
+                    runs.add(run);
+                    for (int k = i + 1; k < j; k++) {
+                        Target t2 = chain.rules().get(k).target();
+                        if (t2.kind() == Target.Kind.JUMP || t2.kind() == Target.Kind.GOTO) {
+                            jumpTargets[k] = table.chain(t2.name()).orElse(null);
+                        }
+                    }
+                    i = j;
+                } else {
+                    i++;
+                }
+            }
+        }
+
+        private static boolean keyed(Rule r) {
+            return !r.matches().isEmpty() && r.matches().get(0) instanceof Matches.HostAddressMatch;
+        }
+
+        /** The first rule index at or after {@code idx} that can match {@code p} (or the run's end). */
+        int next(int idx, Packet p) {
+            int id = runOf[idx];
+            if (id < 0) {
+                return idx;
+            }
+            Run run = runs.get(id);
+            int best = run.end;
+            if (p.src().isIPv4()) {
+                best = Math.min(best, firstAtLeast(run.bySrc.get(p.src().toIPv4().longValue()), idx, run.end));
+                best = Math.min(best, firstAtLeast(run.byDst.get(p.dst().toIPv4().longValue()), idx, run.end));
+            }
+            return best;
+        }
+
+        private static int firstAtLeast(List<Integer> sorted, int idx, int dflt) {
+            if (sorted == null) {
+                return dflt;
+            }
+            int lo = 0;
+            int hi = sorted.size();
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (sorted.get(mid) < idx) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo < sorted.size() ? sorted.get(lo) : dflt;
+        }
+    }
+
+    private static final class Run {
+        final int start;
+        final int end;
+        final Map<Long, List<Integer>> bySrc = new HashMap<>();
+        final Map<Long, List<Integer>> byDst = new HashMap<>();
+
+        Run(int start, int end) {
+            this.start = start;
+            this.end = end;
+        }
+    }
+
+    private static final int MIN_RUN = 8;
     private static final int MAX_STEPS = 1_000_000;
     private static final int MAX_DEPTH = 64;
 
     private final Ruleset ruleset;
     private final MatchContext ctx;
+    private final Map<Chain, ChainIndex> indexes = new IdentityHashMap<>();
 
     /**
      * @param ruleset the parsed ruleset
@@ -122,6 +228,10 @@ public final class Netfilter {
         Packet cur = p;
         String[] why = new String[1];
         for (int steps = 0; steps < MAX_STEPS; steps++) {
+            if (idx < chain.rules().size()) {
+                Chain cc = chain;
+                idx = indexes.computeIfAbsent(cc, k -> new ChainIndex(table, cc)).next(idx, cur);
+            }
             if (idx >= chain.rules().size()) {
                 if (chain.builtin() || stack.isEmpty()) {
                     return policy(tableName, start, cur, trace);
@@ -149,8 +259,8 @@ public final class Netfilter {
             if (m == Truth.NO) {
                 continue;
             }
-            String where = tableName + " " + chain.name() + " rule " + rule.number() + " (" + rule.text() + ")";
             if (unknown != null) {
+                String where = where(tableName, chain, rule);
                 trace.add(new TraceStep(tableName, chain.name(), rule.number(), rule.text(), "UNKNOWN: " + unknown));
                 return new HookResult(HookOutcome.UNKNOWN, cur, where + ": " + unknown);
             }
@@ -169,10 +279,12 @@ public final class Netfilter {
                     return new HookResult(HookOutcome.CONTINUE, cur, "");
                 }
                 case DROP -> {
+                    String where = where(tableName, chain, rule);
                     trace.add(step(rule, "DROP"));
                     return new HookResult(HookOutcome.DROP, cur, where);
                 }
                 case REJECT -> {
+                    String where = where(tableName, chain, rule);
                     trace.add(step(rule, "REJECT"));
                     return new HookResult(HookOutcome.REJECT, cur, where);
                 }
@@ -186,7 +298,9 @@ public final class Netfilter {
                     idx = f.next();
                 }
                 case JUMP, GOTO -> {
-                    Optional<Chain> to = table.chain(tg.name());
+                    Chain target = indexes.get(chain).jumpTargets[rule.number() - 1];
+                    Optional<Chain> to = Optional.ofNullable(target);
+                    String where = where(tableName, chain, rule);
                     if (to.isEmpty()) {
                         trace.add(step(rule, "UNKNOWN: no chain " + tg.name()));
                         return new HookResult(HookOutcome.UNKNOWN, cur, where + ": chain " + tg.name()
@@ -222,6 +336,7 @@ public final class Netfilter {
                     return new HookResult(HookOutcome.CONTINUE, cur, "");
                 }
                 case MASQUERADE -> {
+                    String where = where(tableName, chain, rule);
                     Optional<IPAddress> a = ctx.node() == null || cur.outInterface() == null ? Optional.empty()
                             : ctx.node().addressOf(cur.outInterface(), cur.src());
                     if (a.isEmpty()) {
@@ -235,6 +350,7 @@ public final class Netfilter {
                     return new HookResult(HookOutcome.CONTINUE, cur, "");
                 }
                 default -> {
+                    String where = where(tableName, chain, rule);
                     trace.add(step(rule, "UNKNOWN: " + tg.unsupported()));
                     return new HookResult(HookOutcome.UNKNOWN, cur, where + ": " + tg.unsupported());
                 }
@@ -242,6 +358,10 @@ public final class Netfilter {
         }
         return new HookResult(HookOutcome.UNKNOWN, cur, tableName + " " + builtin + ": more than " + MAX_STEPS
                 + " rule evaluations (loop?)");
+    }
+
+    private static String where(String table, Chain chain, Rule rule) {
+        return table + " " + chain.name() + " rule " + rule.number() + " (" + rule.text() + ")";
     }
 
     private static String endpoint(IPAddress a, int port) {

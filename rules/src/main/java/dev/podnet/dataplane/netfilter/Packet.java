@@ -27,8 +27,8 @@ public record Packet(IPAddress src, IPAddress dst, String protocol, int sport, i
 
     public Packet {
         protocol = protocol.toLowerCase(Locale.ROOT);
-        src = src.withoutPrefixLength();
-        dst = dst.withoutPrefixLength();
+        src = Addresses.plain(src);
+        dst = Addresses.plain(dst);
     }
 
     /** A NEW packet with mark 0 and no interfaces yet. */

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,18 +104,22 @@ public final class WhitelistGenerator {
             b.rule(top, "-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT");
         }
         Map<String, String> policyChains = new LinkedHashMap<>();
+        Map<IPAddress, List<AllowPolicy>> selecting = new HashMap<>();
+        for (AllowPolicy p : policies) {
+            for (IPAddress a : new java.util.LinkedHashSet<>(p.selectedPods())) {
+                selecting.computeIfAbsent(a.withoutPrefixLength(), k -> new ArrayList<>()).add(p);
+            }
+        }
         for (IPAddress pod : localPods) {
             String ip = Addresses.text(pod);
             List<AllowPolicy> in = new ArrayList<>();
             List<AllowPolicy> eg = new ArrayList<>();
-            for (AllowPolicy p : policies) {
-                if (p.selectedPods().contains(pod.withoutPrefixLength())) {
-                    if (p.ingress()) {
-                        in.add(p);
-                    }
-                    if (p.egress()) {
-                        eg.add(p);
-                    }
+            for (AllowPolicy p : selecting.getOrDefault(pod.withoutPrefixLength(), List.of())) {
+                if (p.ingress()) {
+                    in.add(p);
+                }
+                if (p.egress()) {
+                    eg.add(p);
                 }
             }
             if (!eg.isEmpty()) {

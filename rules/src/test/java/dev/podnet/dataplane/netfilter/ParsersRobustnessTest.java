@@ -17,7 +17,7 @@ class ParsersRobustnessTest {
             "[x:y]", "-A", "-I", "FORWARD", "X", "-j", "-g", "-m", "set", "--match-set", "src,dst", "!", "-s",
             "10.0.0.0/8", "10.0.0.300", "-p", "tcp", "--dport", "80:", "abc", "\"", "\"a b\"", "multiport",
             "--dports", "1,2:3", "MARK", "--set-xmark", "0x1/0x1", "zz/0x1", "DNAT", "--to-destination", "1.2.3.4:80",
-            "1.2.3.4-1.2.3.9", "physdev", "--physdev-in", "veth+", "conntrack", "--ctstate", "NEW,DNAT", "\n",
+            "1.2.3.4-1.2.3.9", "[fd00::1", "[fd00::1]:80", "fd00::1", "physdev", "--physdev-in", "veth+", "conntrack", "--ctstate", "NEW,DNAT", "\n",
             "\n", "\n", "create", "add", "hash:ip", "hash:net", "hash:ip,port", "list:set", "1.2.3.4,tcp:x",
             "nomatch", "netmask", "24");
 
