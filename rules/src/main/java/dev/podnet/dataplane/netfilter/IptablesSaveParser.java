@@ -14,12 +14,14 @@ import java.util.Set;
  *
  * <p>Format (iptables-save(8), iptables-restore(8)): {@code *table}, chain lines
  * {@code :NAME POLICY [packets:bytes]} ({@code -} as policy for user chains), rules {@code [p:b] -A CHAIN ...}
- * and {@code COMMIT}. Rule options are read the way iptables' own parser assigns them: basic options
- * ({@code -s -d -i -o -p}, each may follow {@code !}), {@code -m NAME} starts a match module whose {@code --options}
- * follow, {@code -j NAME} / {@code -g CHAIN} start the target, and a {@code --sport/--dport} after {@code -p tcp}
- * without {@code -m tcp} loads the protocol match implicitly. Options the evaluator does not model are kept
+ * (or {@code -I CHAIN [N] ...} as restore input may have) and {@code COMMIT}. Rule options are assigned the way
+ * iptables' own parser does: basic options ({@code -s -d -i -o -p}, each may follow {@code !}); an
+ * {@code --option} belongs to the most recently loaded {@code -m} module that defines it (so {@code -m physdev ...
+ * -p tcp --dport 80} works), to the target when it is one of the target's options, or loads the protocol match
+ * implicitly ({@code --dport} after {@code -p tcp} without {@code -m tcp}). Options the evaluator does not model are kept
  * verbatim as matches or targets that evaluate to UNKNOWN. Lines that cannot be read (syntax errors, a rule for an
- * undeclared chain, a bad address) are skipped and reported in {@link Ruleset#problems()}; parsing never throws.
+ * undeclared user chain, a bad address) are skipped and reported in {@link Ruleset#problems()}; parsing never
+ * throws.
  */
 public final class IptablesSaveParser {
     private IptablesSaveParser() {
