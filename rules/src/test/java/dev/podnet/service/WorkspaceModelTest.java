@@ -15,8 +15,8 @@ import org.eclipse.lsp4j.Range;
 import org.junit.jupiter.api.Test;
 
 class WorkspaceModelTest {
-    static final String BAD = "{\"name\": \"n\", \"plugins\": [{\"type\": \"bridge\",}]}";
-    static final String OK = "{\"name\": \"n\", \"plugins\": [{\"type\": \"bridge\"}]}";
+    static final String BAD = "{\"cniVersion\": \"1.0.0\", \"name\": \"n\", \"plugins\": [{\"type\": \"loopback\",}]}";
+    static final String OK = "{\"cniVersion\": \"1.0.0\", \"name\": \"n\", \"plugins\": [{\"type\": \"loopback\"}]}";
 
     @Test
     void openDocumentsOverrideDiskFilesAndKeepTheClientsUriSpelling() {
@@ -35,8 +35,8 @@ class WorkspaceModelTest {
         Map<String, List<Diagnostic>> d = LspDiagnostics.validate(LintEngine.standard(), s, LintOptions.defaults());
         assertThat(d.get("file:///w/a.conflist")).isEmpty();
         assertThat(d.get("untitled:Untitled-1")).extracting(x -> x.getCode().getLeft()).containsExactly("SYN001");
-        assertThat(d.get("untitled:Untitled-1").get(0).getRange()).isEqualTo(new Range(new Position(0, 43),
-                new Position(0, 44)));
+        assertThat(d.get("untitled:Untitled-1").get(0).getRange()).isEqualTo(new Range(new Position(0, 68),
+                new Position(0, 69)));
 
         assertThat(m.close("file:///w/a.conflist")).isTrue();
         assertThat(new String(m.snapshot().inputs().get(0).bytes(), StandardCharsets.UTF_8)).isEqualTo(BAD);
