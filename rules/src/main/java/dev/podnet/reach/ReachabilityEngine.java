@@ -48,6 +48,9 @@ public final class ReachabilityEngine {
     private final int[] classOf;
     private final List<Endpoint.Pod> reps = new ArrayList<>();
     private final List<Integer> sizes = new ArrayList<>();
+    private final List<BitSet> repSignatures = new ArrayList<>();
+    /** Distinct ipBlocks (by their text) to their bit in the class signatures; empty when ipBlock skips pods. */
+    private final Map<String, Integer> blockIndex = new LinkedHashMap<>();
     private final List<Rule> rules = new ArrayList<>();
     private final List<BitSet> rulePeers = new ArrayList<>();
     private final Map<String, List<Integer>> classesByNamespace = new LinkedHashMap<>();
@@ -142,43 +145,126 @@ public final class ReachabilityEngine {
     }
 
     private void buildClasses() {
-        List<IpBlock> blocks = new ArrayList<>();
         if (facts.ipBlockMatchesPodIPs()) {
-            Map<String, IpBlock> distinct = new LinkedHashMap<>();
             for (CompiledPolicy cp : policies) {
                 for (Direction d : Direction.values()) {
                     for (Rule r : cp.rules(d)) {
                         if (r.peers() != null) {
                             r.peers().stream().filter(p -> p.ipBlock() != null)
-                                    .forEach(p -> distinct.putIfAbsent(p.ipBlock().text(), p.ipBlock()));
+                                    .forEach(p -> blockIndex.putIfAbsent(p.ipBlock().text(), blockIndex.size()));
                         }
                     }
                 }
             }
-            blocks.addAll(distinct.values());
+        }
+        BitSet[] sigs = new BitSet[pods.size()];
+        for (int i = 0; i < sigs.length; i++) {
+            sigs[i] = new BitSet();
+        }
+        if (!blockIndex.isEmpty()) {
+            IpIndex index = new IpIndex(pods);
+            Map<String, IpBlock> blocks = new HashMap<>();
+            for (CompiledPolicy cp : policies) {
+                for (Direction d : Direction.values()) {
+                    for (Rule r : cp.rules(d)) {
+                        if (r.peers() != null) {
+                            r.peers().stream().filter(p -> p.ipBlock() != null)
+                                    .forEach(p -> blocks.putIfAbsent(p.ipBlock().text(), p.ipBlock()));
+                        }
+                    }
+                }
+            }
+            for (Map.Entry<String, Integer> e : blockIndex.entrySet()) {
+                BitSet in = index.podsIn(blocks.get(e.getKey()));
+                for (int i = in.nextSetBit(0); i >= 0; i = in.nextSetBit(i + 1)) {
+                    sigs[i].set(e.getValue());
+                }
+            }
         }
         Map<ClassKey, Integer> ids = new HashMap<>();
         for (int i = 0; i < pods.size(); i++) {
             Endpoint.Pod p = pods.get(i);
-            BitSet sig = new BitSet();
-            for (int b = 0; b < blocks.size(); b++) {
-                if (blocks.get(b).containsAny(p.ips())) {
-                    sig.set(b);
-                }
-            }
             Set<String> ports = new TreeSet<>();
             p.pod().ports().forEach(cp -> ports.add(cp.name() + "|" + cp.port() + "|" + cp.protocol()));
-            ClassKey key = new ClassKey(p.pod().namespace(), p.nsLabels(), p.pod().labels(), ports, sig);
+            ClassKey key = new ClassKey(p.pod().namespace(), p.nsLabels(), p.pod().labels(), ports, sigs[i]);
             Integer id = ids.get(key);
             if (id == null) {
                 id = reps.size();
                 ids.put(key, id);
                 reps.add(p);
+                repSignatures.add(sigs[i]);
                 sizes.add(0);
                 classesByNamespace.computeIfAbsent(p.pod().namespace(), k -> new ArrayList<>()).add(id);
             }
             sizes.set(id, sizes.get(id) + 1);
             classOf[i] = id;
+        }
+    }
+
+    /**
+     * The pods' addresses sorted (ipaddress ordering), so the pods inside an ipBlock are found by two binary
+     * searches per block instead of one containment test per pod.
+     */
+    private static final class IpIndex {
+        private final int[] version;
+        private final java.math.BigInteger[] value;
+        private final int[] owner;
+
+        IpIndex(List<Endpoint.Pod> pods) {
+            record Entry(int version, java.math.BigInteger value, int owner) {
+            }
+            List<Entry> entries = new ArrayList<>();
+            for (int i = 0; i < pods.size(); i++) {
+                for (IPAddress a : pods.get(i).ips()) {
+                    entries.add(new Entry(a.isIPv4() ? 4 : 6, a.getValue(), i));
+                }
+            }
+            entries.sort(Comparator.comparingInt(Entry::version).thenComparing(Entry::value));
+            version = new int[entries.size()];
+            value = new java.math.BigInteger[entries.size()];
+            owner = new int[entries.size()];
+            for (int k = 0; k < owner.length; k++) {
+                version[k] = entries.get(k).version();
+                value[k] = entries.get(k).value();
+                owner[k] = entries.get(k).owner();
+            }
+        }
+
+        /** Sets (or clears) the indexes of the sorted addresses inside a prefix block. */
+        private void range(IPAddress block, BitSet out, boolean set) {
+            int v = block.isIPv4() ? 4 : 6;
+            java.math.BigInteger lo = block.getValue();
+            java.math.BigInteger hi = block.getUpperValue();
+            int l = 0;
+            int h = owner.length;
+            while (l < h) {
+                int m = (l + h) >>> 1;
+                if (version[m] < v || (version[m] == v && value[m].compareTo(lo) < 0)) {
+                    l = m + 1;
+                } else {
+                    h = m;
+                }
+            }
+            for (int k = l; k < owner.length && version[k] == v && value[k].compareTo(hi) <= 0; k++) {
+                out.set(k, set);
+            }
+        }
+
+        /** The pods with at least one address inside cidr and outside every except. */
+        BitSet podsIn(IpBlock b) {
+            BitSet entries = new BitSet(owner.length);
+            BitSet out = new BitSet();
+            if (b.cidr() == null) {
+                return out;
+            }
+            range(b.cidr(), entries, true);
+            for (IPAddress e : b.except()) {
+                range(e, entries, false);
+            }
+            for (int k = entries.nextSetBit(0); k >= 0; k = entries.nextSetBit(k + 1)) {
+                out.set(owner[k]);
+            }
+            return out;
         }
     }
 
@@ -233,9 +319,10 @@ public final class ReachabilityEngine {
         }
         for (Peer peer : r.peers()) {
             if (peer.ipBlock() != null) {
-                if (facts.ipBlockMatchesPodIPs()) {
+                Integer bit = blockIndex.get(peer.ipBlock().text());
+                if (bit != null) {
                     for (int c = 0; c < n; c++) {
-                        if (!out.get(c) && peer.ipBlock().containsAny(reps.get(c).ips())) {
+                        if (repSignatures.get(c).get(bit)) {
                             out.set(c);
                         }
                     }

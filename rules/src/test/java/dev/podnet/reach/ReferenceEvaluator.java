@@ -22,15 +22,15 @@ import java.util.Map;
  * oracle the fast {@link ReachabilityEngine} is compared against (property test, benchmark). It shares only
  * {@link LabelSelectors} (metav1 selector matching) with the main code.
  */
-final class ReferenceEvaluator {
+public final class ReferenceEvaluator {
     private final Inventory inv;
 
-    ReferenceEvaluator(Inventory inv) {
+    public ReferenceEvaluator(Inventory inv) {
         this.inv = inv;
     }
 
     /** Is a new connection from pod {@code a} to pod {@code b} on {@code port}/{@code proto} allowed? */
-    boolean allowed(PodInfo a, PodInfo b, int port, String proto) {
+    public boolean allowed(PodInfo a, PodInfo b, int port, String proto) {
         if (a == b) {
             return true;
         }
@@ -213,7 +213,7 @@ final class ReferenceEvaluator {
         return sb.toString();
     }
 
-    static List<PodInfo> sorted(Inventory inv) {
+    public static List<PodInfo> sorted(Inventory inv) {
         List<PodInfo> out = new ArrayList<>(inv.podsAndWorkloads());
         out.sort(java.util.Comparator.comparing(PodInfo::namespace).thenComparing(PodInfo::name)
                 .thenComparing(PodInfo::kind));
