@@ -15,7 +15,7 @@ import net.jqwik.api.Property;
  */
 class EnginePropertyTest {
 
-    @Property(tries = 400)
+    @Property(tries = 250)
     void engineEqualsReference(@ForAll Random random) {
         Inventory inv = new RandomClusters(random).small();
         ReachabilityEngine engine = new ReachabilityEngine(inv);
