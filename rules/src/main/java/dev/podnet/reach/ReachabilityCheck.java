@@ -35,11 +35,11 @@ import java.util.stream.Collectors;
  * namespaces, Services and NetworkPolicies (semantics: {@link Evaluator}; documentation:
  * {@code podnet/rules/reachability.yaml}).
  * <ul>
- *   <li>RCH001: a pod with declared ports that no other pod can reach on any of them (and that no ipBlock or
- *       open rule exposes to outside addresses); reported at the first policy isolating it for ingress, or at the
- *       pod when sources' egress policies are the cause.</li>
- *   <li>RCH002: a Service whose backend pods no other pod can reach on the targetPort of a Service port;
- *       reported at the backends' first ingress-isolating policy (or at the Service port).</li>
+ *   <li>RCH001: a pod isolated for ingress, with declared ports, that no other pod can reach on any of them (and
+ *       that no ipBlock or open rule exposes to outside addresses); reported at the first policy isolating it for
+ *       ingress, with the pods as related locations.</li>
+ *   <li>RCH002: a Service whose backend pods are isolated for ingress and that no other pod can reach on the
+ *       targetPort of a Service port; reported at the backends' first ingress-isolating policy.</li>
  *   <li>RCH003: pods isolated for egress that cannot reach the cluster DNS (the Service named by
  *       {@code podnet.yaml} {@code cluster.dns}, default kube-system/kube-dns; without it in the inputs, pods
  *       labelled {@code k8s-app: kube-dns} in that namespace declaring {@code dns} 53/UDP and {@code dns-tcp}
@@ -120,20 +120,16 @@ public final class ReachabilityCheck implements Check {
             Explanation why = engine.evaluator().evaluate(other, rep, probes.get(own.get(0)));
             String ports = own.stream().map(i -> probes.get(i).toString()).collect(Collectors.joining(", "));
             String who = names(members);
-            if (!why.ingress().isolating().isEmpty()) {
-                CompiledPolicy p = why.ingress().isolating().get(0);
-                report(out, "RCH001", p.info().source(), p.info().policy().getSpec() != null
-                        && p.info().policy().getSpec().getIngress() != null ? "/spec/ingress" : "/spec/podSelector",
-                        "no other pod can reach " + who + " on any declared port (" + ports + "): "
-                                + p.key() + " isolates it for ingress and no ingress rule admits another pod; "
-                                + "add a rule for its clients, or drop ports it does not serve (e.g. "
-                                + why.summary() + ")", related(members));
-            } else {
-                report(out, "RCH001", rep.pod().source(), rep.pod().labelsPointer(),
-                        "no other pod can reach " + who + " on any declared port (" + ports + "): every other pod "
-                                + "is isolated for egress without a rule to it (e.g. " + why.summary() + "); add "
-                                + "egress rules for its clients", List.of());
+            if (why.ingress().isolating().isEmpty()) {
+                continue; // only the sources' egress policies block it: a deliberate egress lockdown, or RCH003
             }
+            CompiledPolicy p = why.ingress().isolating().get(0);
+            report(out, "RCH001", p.info().source(), p.info().policy().getSpec() != null
+                    && p.info().policy().getSpec().getIngress() != null ? "/spec/ingress" : "/spec/podSelector",
+                    "no other pod can reach " + who + " on any declared port (" + ports + "): " + p.key()
+                            + " isolates it for ingress and no other pod is admitted by its rules and allowed by "
+                            + "its own egress; add a rule for its clients, or drop ports it does not serve (e.g. "
+                            + why.summary() + ")", related(members));
         }
         // RCH002
         for (ServiceInfo s : engine.inventory().services()) {
@@ -181,14 +177,13 @@ public final class ReachabilityCheck implements Check {
                 rel.add(new Diagnostic.Related(s.source().file(), s.source().range("/spec/ports/" + i),
                         "Service " + svc + " port " + sp.port()));
                 rel.addAll(related(backends.stream().map(e -> (Endpoint.Pod) e).toList()));
-                if (!why.ingress().isolating().isEmpty()) {
-                    CompiledPolicy p = why.ingress().isolating().get(0);
-                    report(out, "RCH002", p.info().source(), p.info().policy().getSpec() != null
-                            && p.info().policy().getSpec().getIngress() != null ? "/spec/ingress"
-                            : "/spec/podSelector", msg, rel);
-                } else {
-                    report(out, "RCH002", s.source(), "/spec/ports/" + i, msg, rel.subList(1, rel.size()));
+                if (why.ingress().isolating().isEmpty()) {
+                    continue; // blocked only by the clients' egress policies (see RCH003 for DNS)
                 }
+                CompiledPolicy p = why.ingress().isolating().get(0);
+                report(out, "RCH002", p.info().source(), p.info().policy().getSpec() != null
+                        && p.info().policy().getSpec().getIngress() != null ? "/spec/ingress"
+                        : "/spec/podSelector", msg, rel);
             }
         }
     }
