@@ -88,16 +88,16 @@ public final class Connectivity {
             }
             throw new UnknownTargetException("no Service " + key + " in the inputs");
         }
-        if (t.contains("/") && !Character.isDigit(t.charAt(0)) && !t.contains(":")) {
-            Endpoint.Pod p = engine.pod(t);
-            if (p == null) {
-                throw new UnknownTargetException("no pod or workload " + t + " in the inputs");
-            }
-            return new Target(t, List.of(p), null);
-        }
         IPAddressString s = new IPAddressString(t);
         IPAddress a = s.getAddress();
         if (a == null) {
+            if (t.indexOf('/') > 0 && t.indexOf('/') == t.lastIndexOf('/')) {
+                Endpoint.Pod p = engine.pod(t);
+                if (p == null) {
+                    throw new UnknownTargetException("no pod or workload " + t + " in the inputs");
+                }
+                return new Target(t, List.of(p), null);
+            }
             throw new UnknownTargetException("'" + t + "' is not ns/pod, svc:ns/name, an IP address or a CIDR");
         }
         if (!s.isPrefixed() || a.getNetworkPrefixLength() == a.getBitCount()) {

@@ -37,7 +37,9 @@ import java.util.TreeSet;
  * </ul>
  * The semantics are those of {@link Evaluator} (kubernetes.io "Network Policies"; networking/v1 {@code types.go});
  * the test suite checks the two against a per-pair reference evaluator. The pods of a table are the inventory's
- * Pods and workload pod templates, sorted by namespace then name.
+ * Pods and workload pod templates, sorted by namespace then name. hostNetwork pods are treated like other pods
+ * (option (a) of kubernetes.io "NetworkPolicy and hostNetwork pods"); a pod with several IPs (dual-stack)
+ * matches an ipBlock when any of its IPs does.
  */
 public final class ReachabilityEngine {
     private final Inventory inventory;

@@ -79,7 +79,13 @@ final class RandomClusters {
                 }
             }
             String ip = "10.0." + ns.substring(2) + "." + (10 + i);
-            pods.add(new PodInfo(ns, "p" + i, "Pod", Map.copyOf(labels), List.of(ip), List.copyOf(ports), "", false,
+            // some pods have no IP yet (pending, or a workload template), some are dual-stack
+            List<String> ips = switch (rnd.nextInt(6)) {
+                case 0 -> List.of();
+                case 1 -> List.of(ip, "fd00::" + (10 + i));
+                default -> List.of(ip);
+            };
+            pods.add(new PodInfo(ns, "p" + i, "Pod", Map.copyOf(labels), ips, List.copyOf(ports), "", false,
                     null, "/metadata/labels"));
         }
         List<PolicyInfo> policies = new ArrayList<>();
@@ -167,10 +173,11 @@ final class RandomClusters {
 
     private IPBlock ipBlock() {
         IPBlock b = new IPBlock();
-        String[] cidrs = {"10.0.0.0/16", "10.0.1.0/24", "10.0.0.0/8", "0.0.0.0/0", "10.0.2.10/32", "192.0.2.0/24"};
+        String[] cidrs = {"10.0.0.0/16", "10.0.1.0/24", "10.0.0.0/8", "0.0.0.0/0", "10.0.2.10/32", "192.0.2.0/24",
+            "fd00::/64", "::/0"};
         b.setCidr(cidrs[rnd.nextInt(cidrs.length)]);
         if (rnd.nextBoolean()) {
-            String[] ex = {"10.0.1.0/25", "10.0.0.0/24", "10.0.2.0/24", "10.0.1.12/32"};
+            String[] ex = {"10.0.1.0/25", "10.0.0.0/24", "10.0.2.0/24", "10.0.1.12/32", "fd00::10/127"};
             b.setExcept(List.of(ex[rnd.nextInt(ex.length)]));
         }
         return b;
