@@ -36,8 +36,8 @@ import java.util.stream.Collectors;
  * {@code podnet/rules/reachability.yaml}).
  * <ul>
  *   <li>RCH001: a pod isolated for ingress, with declared ports, that no other pod can reach on any of them (and
- *       that no ipBlock or open rule exposes to outside addresses); reported at the first policy isolating it for
- *       ingress, with the pods as related locations.</li>
+ *       that no ipBlock or open rule exposes to outside addresses, and that is not a backend already reported by
+ *       RCH002); reported at the first policy isolating it for ingress, with the pods as related locations.</li>
  *   <li>RCH002: a Service whose backend pods are isolated for ingress and that no other pod can reach on the
  *       targetPort of a Service port; reported at the backends' first ingress-isolating policy.</li>
  *   <li>RCH003: pods isolated for egress that cannot reach the cluster DNS (the Service named by
@@ -101,36 +101,7 @@ public final class ReachabilityCheck implements Check {
         }
         Table t = engine.compute(probes);
         int n = engine.classCount();
-        // RCH001, one finding per class of pods.
-        for (int d = 0; d < n; d++) {
-            Endpoint.Pod rep = engine.representative(d);
-            List<Integer> own = new ArrayList<>();
-            for (ContainerPort cp : rep.pod().ports()) {
-                int idx = probes.indexOf(probeOf(cp));
-                if (idx >= 0 && !own.contains(idx)) {
-                    own.add(idx);
-                }
-            }
-            if (own.isEmpty() || engine.pods().size() < 2 || reachable(t, own, d)
-                    || exposedOutside(engine, rep, own.stream().map(probes::get).toList())) {
-                continue;
-            }
-            List<Endpoint.Pod> members = members(engine, d);
-            Endpoint.Pod other = firstOther(engine, rep);
-            Explanation why = engine.evaluator().evaluate(other, rep, probes.get(own.get(0)));
-            String ports = own.stream().map(i -> probes.get(i).toString()).collect(Collectors.joining(", "));
-            String who = names(members);
-            if (why.ingress().isolating().isEmpty()) {
-                continue; // only the sources' egress policies block it: a deliberate egress lockdown, or RCH003
-            }
-            CompiledPolicy p = why.ingress().isolating().get(0);
-            report(out, "RCH001", p.info().source(), p.info().policy().getSpec() != null
-                    && p.info().policy().getSpec().getIngress() != null ? "/spec/ingress" : "/spec/podSelector",
-                    "no other pod can reach " + who + " on any declared port (" + ports + "): " + p.key()
-                            + " isolates it for ingress and no other pod is admitted by its rules and allowed by "
-                            + "its own egress; add a rule for its clients, or drop ports it does not serve (e.g. "
-                            + why.summary() + ")", related(members));
-        }
+        java.util.Set<Endpoint> reportedBackends = new java.util.HashSet<>();
         // RCH002
         for (ServiceInfo s : engine.inventory().services()) {
             List<Endpoint> backends = conn.backends(s);
@@ -181,10 +152,42 @@ public final class ReachabilityCheck implements Check {
                     continue; // blocked only by the clients' egress policies (see RCH003 for DNS)
                 }
                 CompiledPolicy p = why.ingress().isolating().get(0);
+                backends.forEach(b -> reportedBackends.add(b));
                 report(out, "RCH002", p.info().source(), p.info().policy().getSpec() != null
                         && p.info().policy().getSpec().getIngress() != null ? "/spec/ingress"
                         : "/spec/podSelector", msg, rel);
             }
+        }
+        // RCH001, one finding per class of pods.
+        for (int d = 0; d < n; d++) {
+            Endpoint.Pod rep = engine.representative(d);
+            List<Integer> own = new ArrayList<>();
+            for (ContainerPort cp : rep.pod().ports()) {
+                int idx = probes.indexOf(probeOf(cp));
+                if (idx >= 0 && !own.contains(idx)) {
+                    own.add(idx);
+                }
+            }
+            if (own.isEmpty() || engine.pods().size() < 2 || reachable(t, own, d)
+                    || members(engine, d).stream().allMatch(reportedBackends::contains)
+                    || exposedOutside(engine, rep, own.stream().map(probes::get).toList())) {
+                continue;
+            }
+            List<Endpoint.Pod> members = members(engine, d);
+            Endpoint.Pod other = firstOther(engine, rep);
+            Explanation why = engine.evaluator().evaluate(other, rep, probes.get(own.get(0)));
+            String ports = own.stream().map(i -> probes.get(i).toString()).collect(Collectors.joining(", "));
+            String who = names(members);
+            if (why.ingress().isolating().isEmpty()) {
+                continue; // only the sources' egress policies block it: a deliberate egress lockdown, or RCH003
+            }
+            CompiledPolicy p = why.ingress().isolating().get(0);
+            report(out, "RCH001", p.info().source(), p.info().policy().getSpec() != null
+                    && p.info().policy().getSpec().getIngress() != null ? "/spec/ingress" : "/spec/podSelector",
+                    "no other pod can reach " + who + " on any declared port (" + ports + "): " + p.key()
+                            + " isolates it for ingress and no other pod is admitted by its rules and allowed by "
+                            + "its own egress; add a rule for its clients, or drop ports it does not serve (e.g. "
+                            + why.summary() + ")", related(members));
         }
     }
 
