@@ -163,7 +163,8 @@ public final class ReachabilityCheck implements Check {
             Endpoint.Pod rep = engine.representative(d);
             List<Integer> own = new ArrayList<>();
             for (ContainerPort cp : rep.pod().ports()) {
-                int idx = probes.indexOf(probeOf(cp));
+                Probe declared = probeOf(cp);
+                int idx = declared == null ? -1 : probes.indexOf(declared);
                 if (idx >= 0 && !own.contains(idx)) {
                     own.add(idx);
                 }
