@@ -99,7 +99,13 @@ public final class ReachabilityCheck implements Check {
         if (probes.isEmpty()) {
             return;
         }
-        Table t = engine.compute(probes);
+        // One probe at a time, so a cancelled run (the language server drops stale ones) stops early.
+        List<Table> tables = new ArrayList<>();
+        for (Probe pr : probes) {
+            out.checkCanceled();
+            tables.add(engine.compute(List.of(pr)));
+        }
+        ClassVerdicts t = (p, s, d) -> tables.get(p).classAllowed(0, s, d);
         int n = engine.classCount();
         java.util.Set<Endpoint> reportedBackends = new java.util.HashSet<>();
         // RCH002
@@ -169,7 +175,7 @@ public final class ReachabilityCheck implements Check {
                     own.add(idx);
                 }
             }
-            if (own.isEmpty() || engine.pods().size() < 2 || reachable(t, own, d)
+            if (own.isEmpty() || engine.pods().size() < 2 || reachable(engine, t, own, d)
                     || members(engine, d).stream().allMatch(reportedBackends::contains)
                     || exposedOutside(engine, rep, own.stream().map(probes::get).toList())) {
                 continue;
@@ -199,8 +205,12 @@ public final class ReachabilityCheck implements Check {
         return new Probe(cp.port(), cp.protocol());
     }
 
-    private static boolean reachable(Table t, List<Integer> probes, int d) {
-        ReachabilityEngine e = t.engine();
+    /** Class-level verdicts by probe index. */
+    private interface ClassVerdicts {
+        boolean classAllowed(int probe, int fromClass, int toClass);
+    }
+
+    private static boolean reachable(ReachabilityEngine e, ClassVerdicts t, List<Integer> probes, int d) {
         for (int p : probes) {
             for (int s = 0; s < e.classCount(); s++) {
                 if (t.classAllowed(p, s, d) && (s != d || e.classSize(d) > 1)) {
