@@ -85,6 +85,27 @@ class InventoryBuilderTest {
     }
 
     @Test
+    void numericPolicyPortAndTargetPortFromYamlAreRead() {
+        Inventory inv = inventory(InputFile.of("np.yaml", """
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: p, namespace: a}
+                spec:
+                  podSelector: {}
+                  ingress: [{ports: [{port: 81, endPort: 90}]}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: s, namespace: a}
+                spec: {ports: [{port: 80, targetPort: 8080}]}
+                """));
+        assertThat(inv.policies()).hasSize(1);
+        assertThat(inv.policies().get(0).policy().getSpec().getIngress().get(0).getPorts().get(0).getPort()
+                .getIntVal()).isEqualTo(81);
+        assertThat(inv.services().get(0).ports().get(0).targetPort()).isEqualTo("8080");
+    }
+
+    @Test
     void mistypedObjectIsLeftOutWithoutException() {
         Inventory inv = inventory(InputFile.of("bad.yaml", """
                 apiVersion: v1

@@ -3,8 +3,9 @@ package dev.podnet.cli;
 import picocli.CommandLine.Command;
 
 /**
- * {@code podnet check}: every analysis podnet has, over the given paths. Today that is the full lint (syntax,
- * CNI schema and semantic rules, net.d directory rules, NetworkPolicy rules).
+ * {@code podnet check}: every analysis podnet has, over the given paths: the full lint of {@code Checks.all()},
+ * which includes the reachability family (RCH: unreachable pods and Service backends, DNS blocked by egress
+ * isolation, ConnectivityExpectations documents).
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = "Run every podnet analysis on the given paths (lint, and the simulations podnet has).",

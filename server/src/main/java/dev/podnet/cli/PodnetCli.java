@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "podnet", mixinStandardHelpOptions = true, versionProvider = PodnetCli.Version.class,
         description = "Lints CNI network configs and Kubernetes NetworkPolicies, and simulates what the node does "
                 + "with them.",
-        subcommands = {LintCommand.class, CheckCommand.class, RulesCommand.class, NodeCommand.class, ApplyCommand.class,
-                dev.podnet.lsp.LspCommand.class,
+        subcommands = {LintCommand.class, CheckCommand.class, SimulateCommand.class, ExplainCommand.class,
+                RulesCommand.class, NodeCommand.class, ApplyCommand.class, dev.podnet.lsp.LspCommand.class,
                 CommandLine.HelpCommand.class})
 public final class PodnetCli implements Runnable {
     /** Exit code: no finding at or above the threshold. */

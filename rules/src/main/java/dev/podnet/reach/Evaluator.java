@@ -1,0 +1,109 @@
+package dev.podnet.reach;
+
+import dev.podnet.inventory.ClusterFacts;
+import dev.podnet.inventory.Entities.ContainerPort;
+import dev.podnet.reach.CompiledPolicy.Peer;
+import dev.podnet.reach.CompiledPolicy.Rule;
+import dev.podnet.reach.Explanation.Shortcut;
+import dev.podnet.reach.Explanation.Side;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Evaluates one connection at a time, with its {@link Explanation}: the NetworkPolicy v1 contract (kubernetes.io
+ * "Network Policies"; networking/v1 {@code types.go}). A connection is allowed when the source's egress and the
+ * destination's ingress both allow it; a side is allowed when no policy with that direction selects the pod
+ * (non-isolated), or when at least one rule of one of those policies matches the peer and the port (union of
+ * rules, no deny rules, order irrelevant). A pod reaching its own IP, and traffic between a pod and its own node,
+ * are always allowed; with {@link ClusterFacts#noEnforcement()} everything is allowed. Used for explanations,
+ * Services, IP endpoints and expectations; whole tables come from {@link ReachabilityEngine}.
+ */
+public final class Evaluator {
+    private final List<CompiledPolicy> policies;
+    private final ClusterFacts facts;
+
+    /** An evaluator over compiled policies. */
+    public Evaluator(List<CompiledPolicy> policies, ClusterFacts facts) {
+        this.policies = List.copyOf(policies);
+        this.facts = facts;
+    }
+
+    /** The compiled policies, in input order. */
+    public List<CompiledPolicy> policies() {
+        return policies;
+    }
+
+    /** The cluster facts in force. */
+    public ClusterFacts facts() {
+        return facts;
+    }
+
+    /** Evaluates one connection from {@code from} to {@code to} on {@code probe}. Never throws. */
+    public Explanation evaluate(Endpoint from, Endpoint to, Probe probe) {
+        if (from instanceof Endpoint.Pod a && to instanceof Endpoint.Pod b && a.pod() == b.pod()) {
+            return shortcut(from, to, probe, Shortcut.SELF);
+        }
+        if (facts.noEnforcement()) {
+            return shortcut(from, to, probe, Shortcut.NO_ENFORCEMENT);
+        }
+        if (from instanceof Endpoint.Ip ip && to instanceof Endpoint.Pod p && onNode(ip, p)) {
+            return shortcut(from, to, probe, Shortcut.NODE);
+        }
+        if (from instanceof Endpoint.Pod p && to instanceof Endpoint.Ip ip && onNode(ip, p)) {
+            return shortcut(from, to, probe, Shortcut.NODE);
+        }
+        Side egress = from instanceof Endpoint.Pod p ? side(Direction.EGRESS, p, to, to, probe)
+                : Side.notApplicable(Direction.EGRESS);
+        Side ingress = to instanceof Endpoint.Pod p ? side(Direction.INGRESS, p, from, to, probe)
+                : Side.notApplicable(Direction.INGRESS);
+        return new Explanation(from, to, probe, egress.allowed() && ingress.allowed(), Shortcut.NONE, egress, ingress);
+    }
+
+    private static boolean onNode(Endpoint.Ip ip, Endpoint.Pod p) {
+        return !ip.node().isEmpty() && ip.node().equals(p.pod().nodeName());
+    }
+
+    private static Explanation shortcut(Endpoint from, Endpoint to, Probe probe, Shortcut s) {
+        return new Explanation(from, to, probe, true, s, Side.notApplicable(Direction.EGRESS),
+                Side.notApplicable(Direction.INGRESS));
+    }
+
+    private Side side(Direction d, Endpoint.Pod self, Endpoint peer, Endpoint dst, Probe probe) {
+        List<CompiledPolicy> isolating = new ArrayList<>();
+        Rule allowedBy = null;
+        List<ContainerPort> dstPorts = dst instanceof Endpoint.Pod p ? p.pod().ports() : null;
+        for (CompiledPolicy cp : policies) {
+            if (!cp.isolates(d) || !cp.selects(self.pod().namespace(), self.pod().labels())) {
+                continue;
+            }
+            isolating.add(cp);
+            if (allowedBy == null) {
+                for (Rule r : cp.rules(d)) {
+                    if (r.portMatches(probe, dstPorts) && peerMatches(r, peer)) {
+                        allowedBy = r;
+                        break;
+                    }
+                }
+            }
+        }
+        return new Side(d, true, List.copyOf(isolating), allowedBy);
+    }
+
+    /** True when a rule's peers match an endpoint ({@code from}/{@code to} absent or empty: every endpoint). */
+    public boolean peerMatches(Rule r, Endpoint e) {
+        if (r.peers() == null) {
+            return true;
+        }
+        for (Peer peer : r.peers()) {
+            if (e instanceof Endpoint.Pod p) {
+                if (peer.matchesPod(p.pod().namespace(), p.nsLabels(), p.pod().labels(), p.ips(),
+                        facts.ipBlockMatchesPodIPs())) {
+                    return true;
+                }
+            } else if (e instanceof Endpoint.Ip ip && peer.matchesIp(ip.ip())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

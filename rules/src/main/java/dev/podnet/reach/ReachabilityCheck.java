@@ -1,0 +1,492 @@
+package dev.podnet.reach;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import dev.podnet.diag.Diagnostic;
+import dev.podnet.inventory.Entities.ContainerPort;
+import dev.podnet.inventory.Entities.PodInfo;
+import dev.podnet.inventory.Entities.ServiceInfo;
+import dev.podnet.inventory.Entities.ServicePort;
+import dev.podnet.inventory.Inventory;
+import dev.podnet.inventory.InventoryBuilder;
+import dev.podnet.inventory.SourceRef;
+import dev.podnet.lint.Check;
+import dev.podnet.lint.DocKind;
+import dev.podnet.lint.Reporter;
+import dev.podnet.lint.SourceFile;
+import dev.podnet.lint.Workspace;
+import dev.podnet.source.SourceDoc;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * The reachability family (RCH): findings computed from the simulated truth table of the inputs' pods,
+ * namespaces, Services and NetworkPolicies (semantics: {@link Evaluator}; documentation:
+ * {@code podnet/rules/reachability.yaml}).
+ * <ul>
+ *   <li>RCH001: a pod isolated for ingress, with declared ports, that no other pod can reach on any of them (and
+ *       that no ipBlock or open rule exposes to outside addresses, and that is not a backend already reported by
+ *       RCH002); reported at the first policy isolating it for ingress, with the pods as related locations.</li>
+ *   <li>RCH002: a Service whose backend pods are isolated for ingress and that no other pod can reach on the
+ *       targetPort of a Service port; reported at the backends' first ingress-isolating policy.</li>
+ *   <li>RCH003: pods isolated for egress that cannot reach the cluster DNS (the Service named by
+ *       {@code podnet.yaml} {@code cluster.dns}, default kube-system/kube-dns; without it in the inputs, pods
+ *       labelled {@code k8s-app: kube-dns} in that namespace declaring {@code dns} 53/UDP and {@code dns-tcp}
+ *       53/TCP, as kubeadm's CoreDNS does) on UDP 53 and TCP 53; reported at the first isolating policy.</li>
+ *   <li>RCH004: a failed connectivity expectation, at the expectation.</li>
+ *   <li>RCH005: a ConnectivityExpectations document that violates its JSON Schema or names a target that is not
+ *       in the inputs.</li>
+ * </ul>
+ * RCH001-003 are skipped when the project file says nothing enforces NetworkPolicy.
+ */
+public final class ReachabilityCheck implements Check {
+    /** The apiVersion of podnet's own documents. */
+    public static final String API_VERSION = "podnet.dev/v1alpha1";
+    /** The kind of expectation documents. */
+    public static final String EXPECTATIONS_KIND = "ConnectivityExpectations";
+    private static final int MAX_NAMES = 5;
+    private static final JsonSchema SCHEMA = loadSchema();
+
+    @Override
+    public void run(Workspace ws, Reporter out) {
+        List<SourceDoc> expectationDocs = ws.docs(DocKind.MANIFEST).map(SourceFile.Doc::doc)
+                .filter(d -> d.root().path("apiVersion").asText("").equals(API_VERSION)
+                        && d.root().path("kind").asText("").equals(EXPECTATIONS_KIND)).toList();
+        Inventory inv = InventoryBuilder.build(ws);
+        if (inv.policies().isEmpty() && expectationDocs.isEmpty()) {
+            return;
+        }
+        ReachabilityEngine engine = new ReachabilityEngine(inv);
+        if (!inv.facts().noEnforcement() && !inv.policies().isEmpty()) {
+            unreachablePodsAndServices(engine, out);
+            out.checkCanceled();
+            dns(engine, out);
+        }
+        Connectivity conn = new Connectivity(engine);
+        for (SourceDoc d : expectationDocs) {
+            out.checkCanceled();
+            expectations(conn, d, out);
+        }
+    }
+
+    // ---- RCH001 / RCH002 ------------------------------------------------------------------------------------
+
+    private static void unreachablePodsAndServices(ReachabilityEngine engine, Reporter out) {
+        Set<Probe> probeSet = new TreeSet<>(engine.declaredProbes(Integer.MAX_VALUE));
+        Connectivity conn = new Connectivity(engine);
+        for (ServiceInfo s : engine.inventory().services()) {
+            for (ServicePort sp : s.ports()) {
+                for (Endpoint b : conn.backends(s)) {
+                    Integer t = Connectivity.targetPort(sp, (Endpoint.Pod) b);
+                    if (t != null && Probe.PROTOCOLS.contains(sp.protocol())) {
+                        probeSet.add(new Probe(t, sp.protocol()));
+                    }
+                }
+            }
+        }
+        List<Probe> probes = List.copyOf(probeSet);
+        if (probes.isEmpty()) {
+            return;
+        }
+        // One probe at a time, so a cancelled run (the language server drops stale ones) stops early.
+        List<Table> tables = new ArrayList<>();
+        for (Probe pr : probes) {
+            out.checkCanceled();
+            tables.add(engine.compute(List.of(pr)));
+        }
+        ClassVerdicts t = (p, s, d) -> tables.get(p).classAllowed(0, s, d);
+        int n = engine.classCount();
+        java.util.Set<Endpoint> reportedBackends = new java.util.HashSet<>();
+        // RCH002
+        for (ServiceInfo s : engine.inventory().services()) {
+            List<Endpoint> backends = conn.backends(s);
+            if (backends.isEmpty() || backends.size() >= engine.pods().size()) {
+                continue;
+            }
+            for (int i = 0; i < s.ports().size(); i++) {
+                ServicePort sp = s.ports().get(i);
+                boolean anyReachable = false;
+                Probe firstProbe = null;
+                for (Endpoint b : backends) {
+                    Integer target = Connectivity.targetPort(sp, (Endpoint.Pod) b);
+                    if (target == null || !Probe.PROTOCOLS.contains(sp.protocol())) {
+                        continue;
+                    }
+                    Probe pr = new Probe(target, sp.protocol());
+                    firstProbe = firstProbe == null ? pr : firstProbe;
+                    int bi = engine.pods().indexOf(b);
+                    int cls = engine.classOf(bi);
+                    int p = probes.indexOf(pr);
+                    for (int src = 0; src < n && !anyReachable; src++) {
+                        if (t.classAllowed(p, src, cls) && (src != cls || engine.classSize(cls) > 1)) {
+                            anyReachable = true;
+                        }
+                    }
+                }
+                if (anyReachable || firstProbe == null) {
+                    continue;
+                }
+                Endpoint.Pod backend = (Endpoint.Pod) backends.get(0);
+                Endpoint.Pod client = firstClient(engine, backends);
+                if (client == null) {
+                    continue;
+                }
+                Probe pr = new Probe(Connectivity.targetPort(sp, backend) == null ? firstProbe.port()
+                        : Connectivity.targetPort(sp, backend), sp.protocol());
+                Explanation why = engine.evaluator().evaluate(client, backend, pr);
+                String svc = s.namespace() + "/" + s.name();
+                String msg = "no pod can reach the backends of Service " + svc + " (" + names(backends.stream()
+                        .map(e -> (Endpoint.Pod) e).toList()) + ") on port " + sp.port() + " -> targetPort "
+                        + pr + "; policies apply to the pod port after the Service translates it; allow " + pr
+                        + " to the backends (e.g. " + why.summary() + ")";
+                List<Diagnostic.Related> rel = new ArrayList<>();
+                rel.add(new Diagnostic.Related(s.source().file(), s.source().range("/spec/ports/" + i),
+                        "Service " + svc + " port " + sp.port()));
+                rel.addAll(related(backends.stream().map(e -> (Endpoint.Pod) e).toList()));
+                if (why.ingress().isolating().isEmpty()) {
+                    continue; // blocked only by the clients' egress policies (see RCH003 for DNS)
+                }
+                CompiledPolicy p = why.ingress().isolating().get(0);
+                backends.forEach(b -> reportedBackends.add(b));
+                report(out, "RCH002", p.info().source(), p.info().policy().getSpec() != null
+                        && p.info().policy().getSpec().getIngress() != null ? "/spec/ingress"
+                        : "/spec/podSelector", msg, rel);
+            }
+        }
+        // RCH001, one finding per class of pods.
+        for (int d = 0; d < n; d++) {
+            Endpoint.Pod rep = engine.representative(d);
+            List<Integer> own = new ArrayList<>();
+            for (ContainerPort cp : rep.pod().ports()) {
+                Probe declared = probeOf(cp);
+                int idx = declared == null ? -1 : probes.indexOf(declared);
+                if (idx >= 0 && !own.contains(idx)) {
+                    own.add(idx);
+                }
+            }
+            if (own.isEmpty() || engine.pods().size() < 2 || reachable(engine, t, own, d)
+                    || members(engine, d).stream().allMatch(reportedBackends::contains)
+                    || exposedOutside(engine, rep, own.stream().map(probes::get).toList())) {
+                continue;
+            }
+            List<Endpoint.Pod> members = members(engine, d);
+            Endpoint.Pod other = firstOther(engine, rep);
+            Explanation why = engine.evaluator().evaluate(other, rep, probes.get(own.get(0)));
+            String ports = own.stream().map(i -> probes.get(i).toString()).collect(Collectors.joining(", "));
+            String who = names(members);
+            if (why.ingress().isolating().isEmpty()) {
+                continue; // only the sources' egress policies block it: a deliberate egress lockdown, or RCH003
+            }
+            CompiledPolicy p = why.ingress().isolating().get(0);
+            report(out, "RCH001", p.info().source(), p.info().policy().getSpec() != null
+                    && p.info().policy().getSpec().getIngress() != null ? "/spec/ingress" : "/spec/podSelector",
+                    "no other pod can reach " + who + " on any declared port (" + ports + "): " + p.key()
+                            + " isolates it for ingress and no other pod is admitted by its rules and allowed by "
+                            + "its own egress; add a rule for its clients, or drop ports it does not serve (e.g. "
+                            + why.summary() + ")", related(members));
+        }
+    }
+
+    private static Probe probeOf(ContainerPort cp) {
+        if (cp.port() < 1 || cp.port() > 65535 || !Probe.PROTOCOLS.contains(cp.protocol())) {
+            return null;
+        }
+        return new Probe(cp.port(), cp.protocol());
+    }
+
+    /** Class-level verdicts by probe index. */
+    private interface ClassVerdicts {
+        boolean classAllowed(int probe, int fromClass, int toClass);
+    }
+
+    private static boolean reachable(ReachabilityEngine e, ClassVerdicts t, List<Integer> probes, int d) {
+        for (int p : probes) {
+            for (int s = 0; s < e.classCount(); s++) {
+                if (t.classAllowed(p, s, d) && (s != d || e.classSize(d) > 1)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** True when an ingress rule of a policy isolating the pod admits an ipBlock or every peer on one of its ports. */
+    private static boolean exposedOutside(ReachabilityEngine engine, Endpoint.Pod pod, List<Probe> probes) {
+        for (CompiledPolicy cp : engine.evaluator().policies()) {
+            if (!cp.ingress() || !cp.selects(pod.pod().namespace(), pod.pod().labels())) {
+                continue;
+            }
+            for (CompiledPolicy.Rule r : cp.ingressRules()) {
+                boolean outside = r.peers() == null || r.peers().stream().anyMatch(p -> p.ipBlock() != null);
+                if (outside && probes.stream().anyMatch(pr -> r.portMatches(pr, pod.pod().ports()))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static List<Endpoint.Pod> members(ReachabilityEngine engine, int c) {
+        List<Endpoint.Pod> out = new ArrayList<>();
+        for (int i = 0; i < engine.pods().size(); i++) {
+            if (engine.classOf(i) == c) {
+                out.add(engine.pods().get(i));
+            }
+        }
+        return out;
+    }
+
+    private static Endpoint.Pod firstOther(ReachabilityEngine engine, Endpoint.Pod p) {
+        for (Endpoint.Pod q : engine.pods()) {
+            if (q != p) {
+                return q;
+            }
+        }
+        return p;
+    }
+
+    private static Endpoint.Pod firstClient(ReachabilityEngine engine, List<Endpoint> backends) {
+        for (Endpoint.Pod q : engine.pods()) {
+            if (!backends.contains(q)) {
+                return q;
+            }
+        }
+        return null;
+    }
+
+    // ---- RCH003 ---------------------------------------------------------------------------------------------
+
+    private static void dns(ReachabilityEngine engine, Reporter out) {
+        Inventory inv = engine.inventory();
+        String dnsNs = inv.facts().dnsNamespace();
+        String dnsName = dnsNs + "/" + inv.facts().dnsService();
+        List<Endpoint> backends = new ArrayList<>();
+        Connectivity conn = new Connectivity(engine);
+        List<ServicePort> dnsPorts = null;
+        for (ServiceInfo s : inv.services()) {
+            if ((s.namespace() + "/" + s.name()).equals(dnsName)) {
+                backends.addAll(conn.backends(s));
+                dnsPorts = s.ports();
+            }
+        }
+        boolean assumed = backends.isEmpty();
+        if (assumed) {
+            for (Endpoint.Pod p : engine.pods()) {
+                if (p.pod().namespace().equals(dnsNs) && "kube-dns".equals(p.pod().labels().get("k8s-app"))) {
+                    backends.add(p);
+                }
+            }
+        }
+        if (backends.isEmpty()) {
+            PodInfo synthetic = new PodInfo(dnsNs, "coredns (assumed)", "Pod", Map.of("k8s-app", "kube-dns"),
+                    List.of(), List.of(new ContainerPort("dns", 53, "UDP"), new ContainerPort("dns-tcp", 53, "TCP")),
+                    "", false, null, "/metadata/labels");
+            backends.add(Endpoint.Pod.of(synthetic, engine.nsLabels(dnsNs)));
+        }
+        Probe udp = new Probe(53, "UDP");
+        Probe tcp = new Probe(53, "TCP");
+        // group blocked pods by the first policy isolating them for egress
+        Map<CompiledPolicy, List<Endpoint.Pod>> udpBlocked = new LinkedHashMap<>();
+        Map<CompiledPolicy, List<Endpoint.Pod>> tcpOnlyBlocked = new LinkedHashMap<>();
+        Map<CompiledPolicy, Explanation> example = new LinkedHashMap<>();
+        for (Endpoint.Pod p : engine.pods()) {
+            if (backends.contains(p)) {
+                continue;
+            }
+            Explanation eu = null;
+            boolean u = false;
+            boolean tc = false;
+            for (Endpoint b : backends) {
+                Explanation x = engine.evaluator().evaluate(p, b, dnsProbe(udp, dnsPorts, (Endpoint.Pod) b));
+                eu = eu == null ? x : eu;
+                u |= x.allowed();
+                tc |= engine.evaluator().evaluate(p, b, dnsProbe(tcp, dnsPorts, (Endpoint.Pod) b)).allowed();
+            }
+            if (eu == null || eu.egress().isolating().isEmpty() || (u && tc)) {
+                continue;
+            }
+            CompiledPolicy first = eu.egress().isolating().get(0);
+            (u ? tcpOnlyBlocked : udpBlocked).computeIfAbsent(first, k -> new ArrayList<>()).add(p);
+            example.putIfAbsent(first, eu);
+        }
+        String target = assumed && backends.size() == 1 && backends.get(0) instanceof Endpoint.Pod bp
+                && bp.pod().source() == null ? dnsName + " (assumed: pods labelled k8s-app=kube-dns in " + dnsNs + ")"
+                : dnsName;
+        String fix = "add an egress rule to namespaceSelector kubernetes.io/metadata.name=" + dnsNs
+                + " AND podSelector k8s-app=kube-dns (one peer) on UDP 53 and TCP 53";
+        udpBlocked.forEach((policy, pods) -> report(out, "RCH003", policy.info().source(), policyTypesPointer(policy),
+                names(pods) + " " + (pods.size() == 1 ? "is" : "are") + " isolated for egress (" + policy.key()
+                        + ") and cannot reach the cluster DNS " + target + " on UDP 53"
+                        + " (name lookups time out): " + fix + " (" + example.get(policy).summary() + ")",
+                related(pods)));
+        tcpOnlyBlocked.forEach((policy, pods) -> report(out, "RCH003", policy.info().source(),
+                policyTypesPointer(policy), names(pods) + " " + (pods.size() == 1 ? "is" : "are")
+                        + " isolated for egress (" + policy.key() + ") and can reach the cluster DNS " + target
+                        + " on UDP 53 but not TCP 53 (large responses fall back to TCP and fail): " + fix,
+                related(pods)));
+    }
+
+    private static Probe dnsProbe(Probe p, List<ServicePort> dnsPorts, Endpoint.Pod backend) {
+        if (dnsPorts != null) {
+            for (ServicePort sp : dnsPorts) {
+                if (sp.port() == 53 && sp.protocol().equals(p.protocol())) {
+                    Integer t = Connectivity.targetPort(sp, backend);
+                    if (t != null) {
+                        return new Probe(t, p.protocol());
+                    }
+                }
+            }
+        }
+        return p;
+    }
+
+    private static String policyTypesPointer(CompiledPolicy p) {
+        var spec = p.info().policy().getSpec();
+        if (spec != null && spec.getPolicyTypes() != null && !spec.getPolicyTypes().isEmpty()) {
+            return "/spec/policyTypes";
+        }
+        return spec != null && spec.getEgress() != null ? "/spec/egress" : "/spec/podSelector";
+    }
+
+    // ---- RCH004 / RCH005 ------------------------------------------------------------------------------------
+
+    private static void expectations(Connectivity conn, SourceDoc doc, Reporter out) {
+        Set<ValidationMessage> problems = SCHEMA.validate(doc.root());
+        if (!problems.isEmpty()) {
+            for (ValidationMessage m : problems) {
+                out.report("RCH005", doc, pointer(m), "ConnectivityExpectations: " + m.getMessage()
+                        + "; see schemas/connectivity-expectations.schema.json");
+            }
+            return;
+        }
+        JsonNode list = doc.root().path("expectations");
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode e = list.get(i);
+            String ptr = "/expectations/" + i;
+            Probe probe = new Probe(e.get("port").asInt(), e.path("protocol").asText("TCP"));
+            Connectivity.Target from;
+            Connectivity.Target to;
+            try {
+                from = conn.resolve(e.get("from"));
+            } catch (Connectivity.UnknownTargetException ex) {
+                out.report("RCH005", doc, ptr + "/from", "from: " + ex.getMessage()
+                        + "; name a pod (ns/name), svc:ns/name, an IP/CIDR or a selector that exists in the inputs");
+                continue;
+            }
+            try {
+                to = conn.resolve(e.get("to"));
+            } catch (Connectivity.UnknownTargetException ex) {
+                out.report("RCH005", doc, ptr + "/to", "to: " + ex.getMessage()
+                        + "; name a pod (ns/name), svc:ns/name, an IP/CIDR or a selector that exists in the inputs");
+                continue;
+            }
+            Connectivity.Outcome o;
+            try {
+                o = conn.evaluate(from, to, probe);
+            } catch (Connectivity.UnknownTargetException ex) {
+                out.report("RCH005", doc, ptr + "/to", "to: " + ex.getMessage() + "; fix the expectation's target "
+                        + "or port");
+                continue;
+            }
+            String expect = e.get("expect").asText();
+            boolean ok = expect.equals(o.verdict());
+            if (!ok) {
+                boolean wantAllow = expect.equals("allow");
+                List<Connectivity.Pair> bad = o.withVerdict(!wantAllow);
+                Connectivity.Pair first = bad.get(0);
+                String why = first.explanation() == null ? first.problem()
+                        : String.join("; ", first.explanation().lines().stream().map(String::strip).toList());
+                List<Diagnostic.Related> rel = new ArrayList<>();
+                if (first.explanation() != null) {
+                    for (CompiledPolicy.Rule r : first.explanation().allowingRules()) {
+                        if (r.range() != null) {
+                            rel.add(new Diagnostic.Related(r.policy().source().file(), r.range(),
+                                    "allowed by " + r.label()));
+                        }
+                    }
+                    for (Explanation.Side side : List.of(first.explanation().egress(),
+                            first.explanation().ingress())) {
+                        if (side.allowedBy() == null) {
+                            for (CompiledPolicy p : side.isolating()) {
+                                if (p.info().source() != null) {
+                                    rel.add(new Diagnostic.Related(p.info().source().file(),
+                                            p.info().source().range(""), "isolates for " + side.direction().field()
+                                            + ": " + p.key()));
+                                }
+                            }
+                        }
+                    }
+                }
+                out.report("RCH004", doc, ptr, "expected " + expect + " " + from.label() + " -> " + to.label()
+                        + " " + probe + ", but the policies " + (o.verdict().equals("partial") ? "allow only "
+                        + o.withVerdict(true).size() + " of " + o.pairs().size() + " pairs" : o.verdict() + " it")
+                        + ": " + why, rel);
+            }
+        }
+    }
+
+    private static String pointer(ValidationMessage m) {
+        var loc = m.getInstanceLocation();
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < loc.getNameCount(); i++) {
+            Object el = loc.getElement(i);
+            sb.append('/').append(el.toString().replace("~", "~0").replace("/", "~1"));
+        }
+        String p = sb.toString();
+        if (m.getProperty() != null && "additionalProperties".equals(m.getType())) {
+            p = p + "/" + m.getProperty();
+        }
+        return p;
+    }
+
+    private static JsonSchema loadSchema() {
+        try (InputStream in = ReachabilityCheck.class.getClassLoader()
+                .getResourceAsStream("schemas/connectivity-expectations.schema.json")) {
+            if (in == null) {
+                throw new IllegalStateException("schemas/connectivity-expectations.schema.json missing");
+            }
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------------------
+
+    private static void report(Reporter out, String rule, SourceRef ref, String rel, String msg,
+                               List<Diagnostic.Related> related) {
+        if (ref == null) {
+            return;
+        }
+        out.reportKey(rule, ref.doc(), ref.ptr(rel), msg, related);
+    }
+
+    private static String names(List<Endpoint.Pod> pods) {
+        String s = pods.stream().limit(MAX_NAMES).map(Endpoint::label).collect(Collectors.joining(", "));
+        return (pods.size() == 1 ? "pod " : "pods ") + s + (pods.size() > MAX_NAMES ? " and "
+                + (pods.size() - MAX_NAMES) + " more" : "");
+    }
+
+    private static List<Diagnostic.Related> related(List<Endpoint.Pod> pods) {
+        List<Diagnostic.Related> out = new ArrayList<>();
+        for (Endpoint.Pod p : pods.stream().limit(20).toList()) {
+            SourceRef s = p.pod().source();
+            if (s != null) {
+                out.add(new Diagnostic.Related(s.file(), s.keyRange("/metadata/name"), p.pod().kind() + " "
+                        + p.label()));
+            }
+        }
+        return out;
+    }
+}
