@@ -13,6 +13,7 @@ public final class Checks {
     /** Every check, freshly constructed. */
     public static List<Check> all() {
         List<Check> all = new ArrayList<>();
+        all.add(new dev.podnet.cni.NetDirRules());
         return all;
     }
 }
