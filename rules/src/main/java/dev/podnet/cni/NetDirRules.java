@@ -162,8 +162,10 @@ public final class NetDirRules implements Check {
         if (!multus) {
             for (Candidate c : cands) {
                 if (c.valid() && c != winner && c != first) {
-                    r.reportKey("CNI071", c.config().doc(), "/name", c.name() + " is never used: containerd "
-                            + "loads only " + first.name() + " (max_conf_num = 1) and CRI-O only " + winner.name()
+                    String loaders = first == winner ? "containerd (max_conf_num = 1) and CRI-O load only "
+                            + winner.name() : "containerd loads only " + first.name() + " (max_conf_num = 1) and "
+                            + "CRI-O only " + winner.name();
+                    r.reportKey("CNI071", c.config().doc(), "/name", c.name() + " is never used: " + loaders
                             + "; delete this file, or rename it to sort first if it is the network you want",
                             related(winner, "the file that is loaded"));
                 }
@@ -213,9 +215,9 @@ public final class NetDirRules implements Check {
                         continue;
                     }
                     String consequence = a.gateway() && b.gateway()
-                            ? "whichever network starts second fails with \"failed to set bridge addr: \\\"" + b.name()
-                            + "\\\" already has an IP address different from ...\\\"\" (or, with forceAddress, takes "
-                            + "the address away from the other)"
+                            ? "whichever network starts second fails with 'failed to set bridge addr: \"" + b.name()
+                            + "\" already has an IP address different from ...' (or, with forceAddress, takes the "
+                            + "address away from the other)"
                             : "pods of both networks share one layer-2 segment with different subnets";
                     r.report("CNI075", b.config().doc(), b.pointer(), "bridge \"" + b.name() + "\" is also used by "
                             + a.config().file().input().fileName() + " with subnet " + sa.text()
