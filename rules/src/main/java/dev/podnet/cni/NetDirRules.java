@@ -25,7 +25,9 @@ import java.util.Set;
  * The "whole {@code net.d} directory" rules (ids {@code CNI070}..{@code CNI099}, documented in
  * {@code podnet/rules/cni-dir.yaml}). The input files are grouped by their directory ({@link
  * dev.podnet.lint.InputFile#directory()}); a directory is treated as a CNI configuration directory when it holds
- * at least one CNI network configuration and at least two files a runtime would try to load.
+ * at least one CNI network configuration and at least two files a runtime would try to load. A {@code .json} file
+ * that is not a CNI config (a {@code package.json}, a Kubernetes manifest) counts only in a directory named
+ * {@code net.d}: elsewhere it is more likely a neighbour in a repository than a file in the runtime's directory.
  *
  * <p>Load order, as the runtimes implement it (research notes §1.7): libcni {@code ConfFiles}, containerd's
  * go-cni {@code loadFromConfDir} and CRI-O's ocicni {@code loadNetworks} consider the files ending in
@@ -108,7 +110,10 @@ public final class NetDirRules implements Check {
             reporter.checkCanceled();
             List<SourceFile> files = new ArrayList<>(e.getValue());
             files.sort((a, b) -> compareBytes(a.input().fileName(), b.input().fileName()));
-            List<Candidate> cands = files.stream().map(NetDirRules::candidate).toList();
+            boolean netD = e.getKey().equals("net.d") || e.getKey().endsWith("/net.d")
+                    || e.getKey().endsWith("\\net.d");
+            List<Candidate> cands = files.stream().map(NetDirRules::candidate)
+                    .filter(c -> netD || c.config() != null || !c.file().extension().equals(".json")).toList();
             if (cands.size() < 2 || cands.stream().noneMatch(c -> c.config() != null)) {
                 continue;
             }

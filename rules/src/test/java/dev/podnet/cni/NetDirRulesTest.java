@@ -223,4 +223,19 @@ class NetDirRulesTest {
         files.put("net.d/20-b.conflist", "{\"name\": \"b\"");
         assertThat(lint(files)).extracting(Diagnostic::rule).doesNotContain("CNI070", "CNI071", "CNI072");
     }
+
+    @Test
+    void unrelatedJsonCountsOnlyInsideNetD() {
+        Map<String, String> repo = new LinkedHashMap<>();
+        repo.put("deploy/cni/flannel.conflist", FLANNEL);
+        repo.put("deploy/cni/config.json", "{\"replicas\": 3}");
+        assertThat(lint(repo)).extracting(Diagnostic::rule).doesNotContain("CNI070", "CNI072");
+        Map<String, String> netd = new LinkedHashMap<>();
+        netd.put("etc/cni/net.d/flannel.conflist", FLANNEL);
+        netd.put("etc/cni/net.d/config.json", "{\"replicas\": 3}");
+        assertThat(only(lint(netd), "CNI072")).singleElement().satisfies(d -> {
+            assertThat(d.file()).isEqualTo("etc/cni/net.d/config.json");
+            assertThat(d.message()).contains("is not a CNI network configuration");
+        });
+    }
 }
