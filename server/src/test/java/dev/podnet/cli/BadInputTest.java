@@ -208,4 +208,33 @@ class BadInputTest {
         assertThat(ds).extracting(d -> d.path("rule").asText()).containsExactly("SYN005", "SYN003", "SYN004");
         assertThat(CliRun.run("lint", "--format", "json", good.toString()).exitCode()).isEqualTo(PodnetCli.OK);
     }
+
+    /**
+     * A YAML file too large for the heap (here: a 3 MB list in a JVM limited to 48 MiB, started as a separate
+     * process) gives one SYN004 finding and the good file is still linted: no OutOfMemoryError escapes.
+     */
+    @Test
+    void fileLargerThanTheHeapIsAFindingNotACrash() throws Exception {
+        StringBuilder sb = new StringBuilder("hosts:\n");
+        for (int i = 0; sb.length() < 3_000_000; i++) {
+            sb.append("  - name: host-").append(i).append("\n    ip: 10.1.").append((i >> 8) & 255).append('.')
+                    .append(i & 255).append('\n');
+        }
+        Path big = Files.writeString(Files.createDirectories(tmp.resolve("big")).resolve("inventory.yaml"), sb);
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "-Xmx48m", "-XX:+UseSerialGC", "-cp",
+                System.getProperty("java.class.path"), "dev.podnet.cli.PodnetCli", "lint", "--format", "json",
+                big.toString(), good.toString()).redirectErrorStream(false).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(50, TimeUnit.SECONDS)).isTrue();
+        assertThat(err).doesNotContain("OutOfMemoryError").doesNotContain("Exception");
+        assertThat(p.exitValue()).as(err).isEqualTo(PodnetCli.FINDINGS);
+        List<JsonNode> ds = new CliRun(p.exitValue(), out, err).diagnostics();
+        assertThat(ds).singleElement().satisfies(d -> {
+            assertThat(d.path("file").asText()).isEqualTo(big.toString());
+            assertThat(d.path("rule").asText()).isEqualTo("SYN004");
+            assertThat(d.path("message").asText()).contains("not enough memory").contains("-Xmx");
+        });
+    }
 }
