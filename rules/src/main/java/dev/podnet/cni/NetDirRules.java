@@ -137,7 +137,8 @@ public final class NetDirRules implements Check {
                     + "file", List.of());
         }
         // CNI070: which file is loaded.
-        String what = "network \"" + winner.config().name() + "\"";
+        String what = winner.config().name().isEmpty() ? "a network without \"name\""
+                : "network \"" + winner.config().name() + "\"";
         String msg;
         if (first == winner) {
             msg = "containerd and CRI-O load this file (" + what + ") because it sorts first in " + dir + "; "
