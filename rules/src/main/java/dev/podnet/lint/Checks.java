@@ -15,6 +15,7 @@ public final class Checks {
         List<Check> all = new ArrayList<>();
         all.add(new dev.podnet.cni.schema.CniSchemaCheck());
         all.add(new dev.podnet.cni.CniRules());
+        all.add(new dev.podnet.cni.NetDirRules());
         all.add(new dev.podnet.node.NodeRules());
         all.add(new dev.podnet.config.ProjectConfigCheck());
         all.add(new dev.podnet.reach.ReachabilityCheck());

@@ -20,8 +20,8 @@ import java.util.concurrent.CancellationException;
 /**
  * Runs a lint: decodes and parses every input, classifies each document by content ({@link DocKind}), runs every
  * registered {@link Check}, then applies suppressions and configuration and sorts the findings by file order and
- * position. Never throws for bad input; throws {@link CancellationException} when {@link LintOptions#cancel()}
- * says so.
+ * position. Never throws for bad input (a file that exhausts the heap while being parsed becomes a {@code SYN004}
+ * finding); throws {@link CancellationException} when {@link LintOptions#cancel()} says so.
  */
 public final class LintEngine {
     /** Annotation prefix that silences one rule for one Kubernetes object (value: the reason). */
@@ -151,7 +151,18 @@ public final class LintEngine {
                     "empty file: nothing to check (a runtime skips an empty CNI config); add content or delete it"));
             return new SourceFile(in, src, new ParseResult(src, List.of(), List.of()), List.of());
         }
-        ParseResult pr = json ? JsonSourceParser.parse(src) : YamlSourceParser.parse(src);
+        ParseResult pr;
+        try {
+            pr = json ? JsonSourceParser.parse(src) : YamlSourceParser.parse(src);
+        } catch (OutOfMemoryError e) {
+            // A large YAML stream needs many times its size in heap (node tree, marks, ranges). The partial tree is
+            // garbage once this frame is left, so the run can go on with the other files.
+            out.add(new Diagnostic(in.path(), Range.FILE_START, Severity.ERROR, "SYN004", String.format(
+                    "not enough memory to read this %.1f MiB file (the JVM may use at most %d MiB); podnet skipped "
+                            + "it: split the file or give the JVM more memory (-Xmx)", in.bytes().length / 1048576.0,
+                    Runtime.getRuntime().maxMemory() >> 20)));
+            return new SourceFile(in, src, null, List.of());
+        }
         out.addAll(pr.diagnostics());
         List<SourceFile.Doc> docs = new ArrayList<>();
         boolean project = in.fileName().equals("podnet.yaml") || in.fileName().equals(".podnet.yaml");

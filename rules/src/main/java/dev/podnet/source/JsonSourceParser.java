@@ -15,6 +15,7 @@ import dev.podnet.diag.Diagnostic;
 import dev.podnet.diag.Severity;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,7 @@ import java.util.Map;
  */
 public final class JsonSourceParser {
     private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(Limits.MAX_DEPTH).build())
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(Limits.MAX_DEPTH + 1).build())
             .build();
 
     private final SourceText src;
@@ -55,7 +56,7 @@ public final class JsonSourceParser {
                         "empty file: expected a JSON object; add the network configuration or delete the file"));
                 return new ParseResult(src, List.of(), diags);
             }
-            JsonNode root = value(p, "");
+            JsonNode root = value(p, "", 1);
             JsonToken extra = p.nextToken();
             if (extra != null) {
                 int off = (int) p.currentTokenLocation().getCharOffset();
@@ -64,11 +65,14 @@ public final class JsonSourceParser {
                                 + "remove it or wrap the values in one object"));
                 return new ParseResult(src, List.of(), diags);
             }
-            SourceDoc doc = new SourceDoc(src, 0, root, Map.copyOf(values), Map.copyOf(keys),
+            SourceDoc doc = new SourceDoc(src, 0, root, Collections.unmodifiableMap(values),
+                    Collections.unmodifiableMap(keys),
                     src.range(0, src.text().length()));
             return new ParseResult(src, List.of(doc), diags);
-        } catch (StreamConstraintsException e) {
-            int off = offsetOf(e.getLocation());
+        } catch (TooDeep | StreamConstraintsException e) {
+            // The own depth count (TooDeep) fires first and knows the bracket; Jackson's constraint, set one level
+            // higher, is the backstop and carries no location in Jackson 2.18.
+            int off = e instanceof TooDeep td ? td.offset : offsetOf(((StreamConstraintsException) e).getLocation());
             diags.add(new Diagnostic(src.path(), src.range(off, off + 1), Severity.ERROR, "SYN004",
                     "nesting deeper than " + Limits.MAX_DEPTH + " levels; podnet stops reading this file "
                             + "(no CNI config or manifest nests this deep)"));
@@ -83,9 +87,22 @@ public final class JsonSourceParser {
         }
     }
 
-    private JsonNode value(JsonParser p, String pointer) throws IOException {
+    /** Thrown when a '[' or '{' opens a level past {@link Limits#MAX_DEPTH}; carries that bracket's offset. */
+    private static final class TooDeep extends RuntimeException {
+        final int offset;
+
+        TooDeep(int offset) {
+            super(null, null, false, false);
+            this.offset = offset;
+        }
+    }
+
+    private JsonNode value(JsonParser p, String pointer, int depth) throws IOException {
         JsonToken t = p.currentToken();
         int start = (int) p.currentTokenLocation().getCharOffset();
+        if (depth > Limits.MAX_DEPTH && (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY)) {
+            throw new TooDeep(start);
+        }
         JsonNode node;
         switch (t) {
             case START_OBJECT -> {
@@ -104,7 +121,7 @@ public final class JsonSourceParser {
                     }
                     keys.put(childPtr, keyRange);
                     p.nextToken();
-                    o.set(name, value(p, childPtr));
+                    o.set(name, value(p, childPtr, depth + 1));
                 }
                 int end = (int) p.currentTokenLocation().getCharOffset() + 1;
                 values.put(pointer, src.range(start, end));
@@ -114,7 +131,7 @@ public final class JsonSourceParser {
                 ArrayNode a = JsonNodeFactory.instance.arrayNode();
                 int i = 0;
                 while (p.nextToken() != JsonToken.END_ARRAY) {
-                    a.add(value(p, SourceDoc.child(pointer, i++)));
+                    a.add(value(p, SourceDoc.child(pointer, i++), depth + 1));
                 }
                 int end = (int) p.currentTokenLocation().getCharOffset() + 1;
                 values.put(pointer, src.range(start, end));
