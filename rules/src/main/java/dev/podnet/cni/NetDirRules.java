@@ -24,8 +24,9 @@ import java.util.Set;
 /**
  * The "whole {@code net.d} directory" rules (ids {@code CNI070}..{@code CNI099}, documented in
  * {@code podnet/rules/cni-dir.yaml}). The input files are grouped by their directory ({@link
- * dev.podnet.lint.InputFile#directory()}); a directory is treated as a CNI configuration directory when it holds
- * at least one CNI network configuration and at least two files a runtime would try to load. A {@code .json} file
+ * dev.podnet.lint.InputFile#directory()}); a directory is treated as a CNI configuration directory when its name
+ * contains {@code net.d} or {@code cni} (see {@link #looksLikeConfDir}), and it holds at least one CNI network
+ * configuration and at least two files a runtime would try to load. A {@code .json} file
  * that is not a CNI config (a {@code package.json}, a Kubernetes manifest) counts only in a directory named
  * {@code net.d}: elsewhere it is more likely a neighbour in a repository than a file in the runtime's directory.
  *
@@ -112,6 +113,9 @@ public final class NetDirRules implements Check {
             files.sort((a, b) -> compareBytes(a.input().fileName(), b.input().fileName()));
             boolean netD = e.getKey().equals("net.d") || e.getKey().endsWith("/net.d")
                     || e.getKey().endsWith("\\net.d");
+            if (!looksLikeConfDir(e.getKey())) {
+                continue;
+            }
             List<Candidate> cands = files.stream().map(NetDirRules::candidate)
                     .filter(c -> netD || c.config() != null || !c.file().extension().equals(".json")).toList();
             if (cands.size() < 2 || cands.stream().noneMatch(c -> c.config() != null)) {
@@ -119,6 +123,17 @@ public final class NetDirRules implements Check {
             }
             directory(e.getKey(), cands, reporter);
         }
+    }
+
+    /**
+     * True for a directory a runtime could load as its CNI conf dir: its own name contains {@code net.d} or
+     * {@code cni} ({@code /etc/cni/net.d}, {@code nodes/a/net.d}, {@code deploy/cni}). A folder of unrelated
+     * example configs ({@code samples/broken}) is not one, and comparing its files with each other would be noise.
+     */
+    static boolean looksLikeConfDir(String dir) {
+        String d = dir.replace('\\', '/');
+        String last = d.substring(d.lastIndexOf('/') + 1).toLowerCase(java.util.Locale.ROOT);
+        return last.contains("net.d") || last.contains("cni");
     }
 
     private void directory(String dir, List<Candidate> cands, Reporter r) {

@@ -277,9 +277,7 @@ public final class NodeRules implements Check {
     }
 
     private static void mtu(NodeFacts node, CniConfig c, Reporter r) {
-        int uplink = node.interfaces().stream().filter(i -> !i.name().equals("lo") && !i.name().startsWith("veth")
-                        && !bridgeNames(c).contains(i.name()) && i.mtu() > 0 && !i.addresses().isEmpty())
-                .mapToInt(NodeFacts.Interface::mtu).min().orElse(0);
+        int uplink = uplinkMtu(node);
         if (uplink == 0) {
             return;
         }
@@ -294,6 +292,24 @@ public final class NodeRules implements Check {
                         + "handshake); set mtu to " + (uplink - overhead) + " or less");
             }
         }
+    }
+
+    /**
+     * The MTU of the node's uplink: the interface of the default route; without routes, the smallest MTU among
+     * physical interfaces ({@code kind: device}) that have addresses; 0 when unknown. Bridges, veths and tunnels are
+     * never the uplink.
+     */
+    static int uplinkMtu(NodeFacts node) {
+        String dev = node.routes().stream().filter(r -> r.dst().equals("default") && !r.dev().isEmpty())
+                .map(NodeFacts.Route::dev).findFirst().orElse(null);
+        if (dev != null) {
+            return node.interfaces().stream().filter(i -> i.name().equals(dev)).mapToInt(NodeFacts.Interface::mtu)
+                    .filter(m -> m > 0).findFirst().orElse(0);
+        }
+        return node.interfaces().stream().filter(i -> (i.kind().isEmpty() || i.kind().equals("device"))
+                        && !i.name().equals("lo") && !i.name().startsWith("veth") && !i.name().startsWith("cni")
+                        && i.mtu() > 0 && !i.addresses().isEmpty())
+                .mapToInt(NodeFacts.Interface::mtu).min().orElse(0);
     }
 
     private static void sysctls(NodeFacts node, List<CniConfig> configs, Reporter r) {
