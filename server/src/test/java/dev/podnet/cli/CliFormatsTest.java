@@ -54,11 +54,11 @@ class CliFormatsTest {
 
     @BeforeEach
     void files() throws Exception {
-        Files.createDirectories(dir.resolve("net.d"));
+        Files.createDirectories(dir.resolve("cfg"));
         Files.createDirectories(dir.resolve(".git"));
-        broken = Files.writeString(dir.resolve("net.d/10-broken.conflist"),
+        broken = Files.writeString(dir.resolve("cfg/10-broken.conflist"),
                 "{\n  \"cniVersion\": \"1.0.0\",\n  \"name\": \"net\"\n  \"plugins\": []\n}\n");
-        dup = Files.writeString(dir.resolve("net.d/20-dup.conflist"),
+        dup = Files.writeString(dir.resolve("cfg/20-dup.conflist"),
                 "{\"cniVersion\": \"1.0.0\", \"name\": \"net\", \"name\": \"x\",\n \"plugins\": [{\"type\": \"loopback\"}]}\n");
         skipped = Files.writeString(dir.resolve("notes é.yaml"), "owner: platform\n");
         ok = Files.writeString(dir.resolve("ok.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n");
@@ -104,7 +104,7 @@ class CliFormatsTest {
         JsonNode syntax = find(results, "SYN001");
         assertThat(syntax.path("level").asText()).isEqualTo("error");
         JsonNode loc = syntax.path("locations").path(0).path("physicalLocation");
-        assertThat(loc.path("artifactLocation").path("uri").asText()).isEqualTo("net.d/10-broken.conflist");
+        assertThat(loc.path("artifactLocation").path("uri").asText()).isEqualTo("cfg/10-broken.conflist");
         assertThat(loc.path("region").path("startLine").asInt()).isEqualTo(4);
         assertThat(find(results, "SYN002").path("level").asText()).isEqualTo("warning");
         JsonNode info = find(results, "SYN006");
@@ -126,7 +126,7 @@ class CliFormatsTest {
         Path other = Files.createTempFile("podnet", ".yaml");
         try {
             assertThat(SarifFormat.relativeUri(other.toString(), dir)).isNull();
-            assertThat(SarifFormat.relativeUri(dup.toString(), dir)).isEqualTo("net.d/20-dup.conflist");
+            assertThat(SarifFormat.relativeUri(dup.toString(), dir)).isEqualTo("cfg/20-dup.conflist");
         } finally {
             Files.delete(other);
         }
@@ -141,7 +141,7 @@ class CliFormatsTest {
                 "--format", "sarif", "--output", sarif.toString(),
                 "--format", "junit", "--output", junit.toString(),
                 "--format", "checkstyle", "-o", checkstyle.toString(),
-                "--format", "text", dir.resolve("net.d").toString(), skipped.toString(), ok.toString());
+                "--format", "text", dir.resolve("cfg").toString(), skipped.toString(), ok.toString());
         assertThat(r.code()).isEqualTo(PodnetCli.FINDINGS);
         assertThat(r.out()).contains("10-broken.conflist:4:3: error:").contains("[SYN001]");
         assertThat(r.err()).contains("1 error, 1 warning, 1 info in 4 files");
@@ -221,7 +221,7 @@ class CliFormatsTest {
         Run textToFile = cli("lint", "--output", dir.resolve("out.txt").toString(), broken.toString());
         assertThat(textToFile.code()).as("the default text format goes to the one --output").isEqualTo(1);
         assertThat(textToFile.out()).isEmpty();
-        Run unwritable = cli("lint", "--format", "json", "--output", dir.resolve("net.d").toString(), ok.toString());
+        Run unwritable = cli("lint", "--format", "json", "--output", dir.resolve("cfg").toString(), ok.toString());
         assertThat(unwritable.code()).isEqualTo(PodnetCli.CANNOT_RUN);
         assertThat(unwritable.err()).contains("cannot write json output");
     }
