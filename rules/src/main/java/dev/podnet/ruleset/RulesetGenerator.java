@@ -61,7 +61,7 @@ public final class RulesetGenerator {
     private final boolean ipBlockMatchesPods;
     private final StringBuilder filter = new StringBuilder();
     private final List<String> chains = new ArrayList<>();
-    private final Map<String, String> chainBodies = new LinkedHashMap<>();
+    private final Map<String, StringBuilder> chainBodies = new LinkedHashMap<>();
     private final Map<String, Set<String>> sets = new LinkedHashMap<>();
     private final Map<String, String> setTypes = new LinkedHashMap<>();
     private int rules;
@@ -98,20 +98,33 @@ public final class RulesetGenerator {
         return p.ips().stream().filter(ip -> ip.contains(".")).findFirst().orElse(null);
     }
 
+    private List<PodInfo> podsWithIPs;
+    private final Map<PolicyInfo, List<PodInfo>> selected = new java.util.IdentityHashMap<>();
+
+    /** Pods that have an IPv4 address and are not on the host network (computed once). */
     private List<PodInfo> podsWithIPs() {
-        return inv.pods().stream().filter(p -> !p.hostNetwork() && ipv4(p) != null).toList();
+        if (podsWithIPs == null) {
+            podsWithIPs = inv.pods().stream().filter(p -> !p.hostNetwork() && ipv4(p) != null).toList();
+        }
+        return podsWithIPs;
+    }
+
+    /** The pods (with IPs) a policy selects (computed once per policy). */
+    private List<PodInfo> selectedBy(PolicyInfo p) {
+        return selected.computeIfAbsent(p, k -> podsWithIPs().stream().filter(pod -> PolicyMatch.selects(k, pod))
+                .toList());
     }
 
     private String chain(String name) {
         if (!chainBodies.containsKey(name)) {
             chains.add(name);
-            chainBodies.put(name, "");
+            chainBodies.put(name, new StringBuilder());
         }
         return name;
     }
 
     private void rule(String chain, String spec) {
-        chainBodies.merge(chain, "-A " + chain + " " + spec + "\n", String::concat);
+        chainBodies.get(chain).append("-A ").append(chain).append(' ').append(spec).append('\n');
         rules++;
     }
 
@@ -137,13 +150,15 @@ public final class RulesetGenerator {
             setTypes.put(PREFIX + "PODS", "hash:ip");
         }
         Map<String, String> policyChains = new LinkedHashMap<>();
+        Map<String, List<PolicyInfo>> byNamespace = new LinkedHashMap<>();
+        inv.policies().forEach(p -> byNamespace.computeIfAbsent(p.namespace(), k -> new ArrayList<>()).add(p));
         for (PodInfo pod : podsWithIPs()) {
             if (!local.test(pod)) {
                 continue;
             }
             String ip = ipv4(pod) + "/32";
             for (String dir : List.of("Egress", "Ingress")) {
-                List<PolicyInfo> selecting = inv.policies().stream()
+                List<PolicyInfo> selecting = byNamespace.getOrDefault(pod.namespace(), List.of()).stream()
                         .filter(p -> PolicyMatch.policyTypes(p.policy()).contains(dir) && PolicyMatch.selects(p, pod))
                         .toList();
                 if (selecting.isEmpty()) {
@@ -339,8 +354,8 @@ public final class RulesetGenerator {
         }
         String name = v.getStrVal();
         Set<String> members = new LinkedHashSet<>();
-        for (PodInfo dst : podsWithIPs()) {
-            boolean candidate = ingress ? PolicyMatch.selects(p, dst) && local.test(dst)
+        for (PodInfo dst : ingress ? selectedBy(p) : podsWithIPs()) {
+            boolean candidate = ingress ? local.test(dst)
                     : peer == null || (peer.getIpBlock() == null ? PolicyMatch.peerMatches(peer, p.namespace(), dst,
                     inv) : ipBlockMatchesPods && inBlock(peer.getIpBlock(), ipv4(dst)));
             if (!candidate) {

@@ -260,7 +260,10 @@ public final class NodeApplier {
         }
     }
 
-    /** ipset restore input that creates missing sets and swaps each set's new content in through a temporary set. */
+    /**
+     * ipset restore input: a new set is created and filled in place (no rule references it yet); an existing set
+     * gets its new content through a temporary set and {@code swap}, so readers never see it half-filled.
+     */
     static String ipsetSwapInput(State want, State before) {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, String> e : want.setTypes().entrySet()) {
@@ -271,7 +274,14 @@ public final class NodeApplier {
             if (before.setTypes().containsKey(name) && !before.setTypes().get(name).equals(type)) {
                 throw new IllegalStateException("set " + name + " exists with type " + before.setTypes().get(name));
             }
-            sb.append("create ").append(name).append(' ').append(type).append(opts).append(" -exist\n");
+            if (!before.setTypes().containsKey(name)) {
+                // A new set is referenced by no rule yet: fill it in place, nobody can see it half-filled.
+                sb.append("create ").append(name).append(' ').append(type).append(opts).append('\n');
+                for (String m : want.setMembers().get(name)) {
+                    sb.append("add ").append(name).append(' ').append(m).append('\n');
+                }
+                continue;
+            }
             sb.append("create ").append(tmp).append(' ').append(type).append(opts).append(" -exist\n");
             sb.append("flush ").append(tmp).append('\n');
             for (String m : want.setMembers().get(name)) {
