@@ -300,7 +300,10 @@ public final class YamlSourceParser {
                 BigInteger n = body.startsWith("0x") ? new BigInteger(body.substring(2), 16)
                         : body.startsWith("0o") ? new BigInteger(body.substring(2), 8) : new BigInteger(body);
                 n = neg ? n.negate() : n;
-                return n.bitLength() < 63 ? f.numberNode(n.longValue()) : f.numberNode(n);
+                // int-sized values become IntNode, as Jackson's own tree reader does (fabric8's IntOrString and
+                // other int-typed model fields only accept those)
+                return n.bitLength() < 32 ? f.numberNode(n.intValue())
+                        : n.bitLength() < 64 ? f.numberNode(n.longValue()) : f.numberNode(n);
             }
             if (tag.equals(Tag.FLOAT)) {
                 String t = v.toLowerCase(Locale.ROOT);
