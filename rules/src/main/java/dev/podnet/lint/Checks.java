@@ -13,6 +13,8 @@ public final class Checks {
     /** Every check, freshly constructed. */
     public static List<Check> all() {
         List<Check> all = new ArrayList<>();
+        all.add(new dev.podnet.netpol.NetworkPolicyValidation());
+        all.add(new dev.podnet.netpol.NetworkPolicyLint());
         return all;
     }
 }
