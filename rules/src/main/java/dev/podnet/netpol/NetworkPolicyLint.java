@@ -161,7 +161,8 @@ public final class NetworkPolicyLint implements Check {
             List<Rule> ingress = PolicySemantics.rules(np, "ingress");
             List<Rule> egress = PolicySemantics.rules(np, "egress");
             boolean explicit = PolicySemantics.hasExplicitTypes(np);
-            String selText = selectorText(PolicySemantics.podSelector(np), "all pods in " + p.namespace());
+            String sel0 = selectorText(PolicySemantics.podSelector(np), "");
+            String selText = sel0.isEmpty() ? "in namespace " + p.namespace() + " (all)" : sel0;
             if (explicit && !types.contains("Egress") && !egress.isEmpty()) {
                 reportKey("NP043", p, "/spec/egress", "spec.egress has " + plural(egress.size(), "rule")
                         + " but spec.policyTypes is " + np.getSpec().getPolicyTypes() + ", so the egress rules are "
