@@ -70,6 +70,10 @@ public final class NetworkPolicyLint implements Check {
         private final boolean podRangesKnown;
         private final IPAddress serviceCidr;
         private final List<List<PodInfo>> selected = new ArrayList<>();
+        private final Map<PodInfo, List<IPAddress>> ipsOf = new java.util.IdentityHashMap<>();
+        private final List<PodInfo> podsWithIps = new ArrayList<>();
+        /** The inventory's namespaces plus the ones every cluster has and the ones selectors name (assumed). */
+        private final Map<String, NamespaceInfo> namespaces = new LinkedHashMap<>();
         private List<PodInfo> dnsPods;
         private String dnsDescription;
         private boolean dnsAssumed;
@@ -81,6 +85,17 @@ public final class NetworkPolicyLint implements Check {
             this.allPods = inv.podsAndWorkloads();
             for (PodInfo p : allPods) {
                 podsByNs.computeIfAbsent(p.namespace(), k -> new ArrayList<>()).add(p);
+                if (!p.ips().isEmpty()) {
+                    List<IPAddress> ips = new ArrayList<>();
+                    for (String s : p.ips()) {
+                        IPAddress ip = Cidrs.ip(s);
+                        if (ip != null) {
+                            ips.add(ip);
+                        }
+                    }
+                    ipsOf.put(p, ips);
+                    podsWithIps.add(p);
+                }
             }
             Cidrs.Parsed pc = Cidrs.parse(facts.podCIDR());
             if (pc != null) {
@@ -99,6 +114,22 @@ public final class NetworkPolicyLint implements Check {
                 for (String s : PolicySemantics.PRIVATE_RANGES) {
                     podRanges.add(Cidrs.parse(s).block());
                 }
+            }
+            namespaces.putAll(inv.namespaces());
+            List<String> implied = new ArrayList<>(List.of("default", "kube-system", "kube-public",
+                    "kube-node-lease", facts.dnsNamespace()));
+            Set<String> real = new java.util.HashSet<>(namespaces.keySet());
+            real.addAll(implied);
+            for (PolicyInfo p : inv.policies()) {
+                for (String n : namesSelected(p.policy())) {
+                    // A name one or two edits away from a known namespace is more likely a typo than another namespace.
+                    if (real.contains(n) || DidYouMean.closest(n, real) == null) {
+                        implied.add(n);
+                    }
+                }
+            }
+            for (String n : implied) {
+                namespaces.computeIfAbsent(n, k -> PolicySemantics.namespace(Map.of(), k));
             }
             Cidrs.Parsed sc = Cidrs.parse(facts.serviceCIDR());
             serviceCidr = sc == null ? null : sc.block();
@@ -128,6 +159,20 @@ public final class NetworkPolicyLint implements Check {
                 }
             }
             dns();
+        }
+
+        /** The namespaces a selector peer can match pods in. */
+        private List<NamespaceInfo> peerNamespaces(PolicyInfo p, NetworkPolicyPeer peer) {
+            if (peer.getNamespaceSelector() == null) {
+                return List.of(PolicySemantics.namespace(namespaces, p.namespace()));
+            }
+            List<NamespaceInfo> out = new ArrayList<>();
+            for (NamespaceInfo n : namespaces.values()) {
+                if (LabelSelectors.matches(peer.getNamespaceSelector(), n.labels())) {
+                    out.add(n);
+                }
+            }
+            return out;
         }
 
         private List<PodInfo> pods(String ns) {
@@ -278,9 +323,9 @@ public final class NetworkPolicyLint implements Check {
             }
             List<NamespaceInfo> nss;
             if (nsSel != null) {
-                nss = inv.allNamespaces().stream().filter(n -> LabelSelectors.matches(nsSel, n.labels())).toList();
+                nss = namespaces.values().stream().filter(n -> LabelSelectors.matches(nsSel, n.labels())).toList();
                 if (nss.isEmpty()) {
-                    List<NamespaceInfo> all = new ArrayList<>(inv.allNamespaces());
+                    List<NamespaceInfo> all = new ArrayList<>(namespaces.values());
                     String hint = namespaceHint(nsSel, all);
                     List<String> assumed = all.stream().filter(n -> !n.declared()).map(NamespaceInfo::name).toList();
                     report("NP042", p, pp + "/namespaceSelector", "namespaceSelector " + selectorText(nsSel, "")
@@ -289,7 +334,7 @@ public final class NetworkPolicyLint implements Check {
                     return;
                 }
             } else {
-                nss = List.of(PolicySemantics.namespace(inv.namespaces(), p.namespace()));
+                nss = List.of(PolicySemantics.namespace(namespaces, p.namespace()));
             }
             if (podSel == null || LabelSelectors.isEmpty(podSel)) {
                 return;
@@ -366,12 +411,11 @@ public final class NetworkPolicyLint implements Check {
             }
             List<String> covered = new ArrayList<>();
             for (PodInfo pod : allPods) {
-                if (pod.hostNetwork()) {
+                if (pod.hostNetwork() || !ipsOf.containsKey(pod)) {
                     continue;
                 }
-                for (String s : pod.ips()) {
-                    IPAddress ip = Cidrs.ip(s);
-                    if (ip != null && Cidrs.contains(ranges, ip)) {
+                for (IPAddress ip : ipsOf.get(pod)) {
+                    if (Cidrs.contains(ranges, ip)) {
                         covered.add(pod.key());
                         break;
                     }
@@ -444,10 +488,17 @@ public final class NetworkPolicyLint implements Check {
                     }
                     if (peer.getIpBlock() != null) {
                         List<IPAddress> ranges = PolicySemantics.ranges(peer.getIpBlock());
-                        for (PodInfo d : allPods) {
-                            if (!d.ips().isEmpty() && PolicySemantics.ipBlockMatches(ranges, d, facts, podRanges)
-                                    && ds.add(d)) {
-                                order.add(d);
+                        if (ranges == null) {
+                            continue;
+                        }
+                        for (PodInfo d : podsWithIps) {
+                            if (!facts.ipBlockMatchesPodIPs() && !d.hostNetwork()) {
+                                continue;
+                            }
+                            for (IPAddress ip : ipsOf.get(d)) {
+                                if (Cidrs.contains(ranges, ip) && ds.add(d)) {
+                                    order.add(d);
+                                }
                             }
                         }
                     } else {
@@ -456,10 +507,11 @@ public final class NetworkPolicyLint implements Check {
                                 || !PolicySemantics.isValid(peer.getNamespaceSelector())) {
                             return;
                         }
-                        for (PodInfo d : allPods) {
-                            if (PolicySemantics.selectorPeerMatches(peer, p.namespace(), d,
-                                    PolicySemantics.namespace(inv.namespaces(), d.namespace())) && ds.add(d)) {
-                                order.add(d);
+                        for (NamespaceInfo n : peerNamespaces(p, peer)) {
+                            for (PodInfo d : pods(n.name())) {
+                                if (PolicySemantics.selectorPeerMatches(peer, p.namespace(), d, n) && ds.add(d)) {
+                                    order.add(d);
+                                }
                             }
                         }
                     }
@@ -663,7 +715,7 @@ public final class NetworkPolicyLint implements Check {
             if (!rule.hasPeers()) {
                 return true;
             }
-            NamespaceInfo dns = PolicySemantics.namespace(inv.namespaces(), d.namespace());
+            NamespaceInfo dns = PolicySemantics.namespace(namespaces, d.namespace());
             for (NetworkPolicyPeer peer : rule.peers()) {
                 if (peer == null) {
                     continue;
@@ -918,6 +970,36 @@ public final class NetworkPolicyLint implements Check {
     }
 
     // ---- static helpers ----
+
+    /** Namespace names a policy's namespaceSelectors name through {@code kubernetes.io/metadata.name}. */
+    static Set<String> namesSelected(NetworkPolicy np) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String dir : List.of("ingress", "egress")) {
+            for (Rule rule : PolicySemantics.rules(np, dir)) {
+                if (rule.peers() == null) {
+                    continue;
+                }
+                for (NetworkPolicyPeer peer : rule.peers()) {
+                    LabelSelector s = peer == null ? null : peer.getNamespaceSelector();
+                    if (s == null) {
+                        continue;
+                    }
+                    if (s.getMatchLabels() != null && s.getMatchLabels().get(InventoryBuilder.NAME_LABEL) != null) {
+                        out.add(s.getMatchLabels().get(InventoryBuilder.NAME_LABEL));
+                    }
+                    if (s.getMatchExpressions() != null) {
+                        for (LabelSelectorRequirement req : s.getMatchExpressions()) {
+                            if (req != null && InventoryBuilder.NAME_LABEL.equals(req.getKey())
+                                    && "In".equals(req.getOperator()) && req.getValues() != null) {
+                                out.addAll(req.getValues());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
 
     static boolean matchesMap(Map<String, String> selector, Map<String, String> labels) {
         for (Map.Entry<String, String> e : selector.entrySet()) {
