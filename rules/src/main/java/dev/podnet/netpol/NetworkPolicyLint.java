@@ -327,7 +327,10 @@ public final class NetworkPolicyLint implements Check {
                 if (nss.isEmpty()) {
                     List<NamespaceInfo> all = new ArrayList<>(namespaces.values());
                     String hint = namespaceHint(nsSel, all);
-                    List<String> assumed = all.stream().filter(n -> !n.declared()).map(NamespaceInfo::name).toList();
+                    String named = hint != null && hint.startsWith(InventoryBuilder.NAME_LABEL + ": ")
+                            ? hint.substring(InventoryBuilder.NAME_LABEL.length() + 2).split(" ")[0] : null;
+                    List<String> assumed = all.stream().filter(n -> !n.declared())
+                            .filter(n -> named == null || n.name().equals(named)).map(NamespaceInfo::name).toList();
                     report("NP042", p, pp + "/namespaceSelector", "namespaceSelector " + selectorText(nsSel, "")
                             + " matches no namespace (known: " + names(all) + ")" + (hint == null ? ""
                             : "; did you mean " + hint + "?") + assumedNote(assumed));
@@ -748,6 +751,7 @@ public final class NetworkPolicyLint implements Check {
             Map<PolicyInfo, boolean[]> cache = new java.util.IdentityHashMap<>();
             Map<Integer, List<String>> blocked = new LinkedHashMap<>();
             Map<Integer, List<String>> udpOnly = new LinkedHashMap<>();
+            Map<Integer, List<String>> tcpOnly = new LinkedHashMap<>();
             Map<String, List<Integer>> byNs = new HashMap<>();
             for (int i : egressPolicies) {
                 byNs.computeIfAbsent(ps.get(i).namespace(), k -> new ArrayList<>()).add(i);
@@ -768,7 +772,7 @@ public final class NetworkPolicyLint implements Check {
                     continue;
                 }
                 coveredPolicies.addAll(mine);
-                classify(pod.key(), mine, cache, blocked, udpOnly);
+                classify(pod.key(), mine, cache, blocked, udpOnly, tcpOnly);
             }
             for (int i : egressPolicies) {
                 if (coveredPolicies.contains(i)) {
@@ -787,7 +791,7 @@ public final class NetworkPolicyLint implements Check {
                     mine.remove(Integer.valueOf(i));
                     mine.add(0, i);
                 }
-                classify(null, mine, cache, blocked, udpOnly);
+                classify(null, mine, cache, blocked, udpOnly, tcpOnly);
             }
             for (Map.Entry<Integer, List<String>> e : blocked.entrySet()) {
                 PolicyInfo p = ps.get(e.getKey());
@@ -798,6 +802,13 @@ public final class NetworkPolicyLint implements Check {
                         + "} and podSelector " + selectorText(dnsPods.get(0).labels()) + " in one peer"
                         + dnsAssumption());
                 exceptCutsDns(p, cache);
+            }
+            for (Map.Entry<Integer, List<String>> e : tcpOnly.entrySet()) {
+                PolicyInfo p = ps.get(e.getKey());
+                report("NP047", p, egressPointer(p), podsText(p, e.getValue()) + " isolated for egress and can reach "
+                        + "the cluster DNS (" + dnsDescription + ") only on TCP 53, while lookups go over UDP 53 first, "
+                        + "so they time out; allow UDP 53 next to TCP 53 (check the protocol of named ports)"
+                        + dnsAssumption());
             }
             for (Map.Entry<Integer, List<String>> e : udpOnly.entrySet()) {
                 PolicyInfo p = ps.get(e.getKey());
@@ -810,7 +821,8 @@ public final class NetworkPolicyLint implements Check {
         }
 
         private void classify(String podKey, List<Integer> mine, Map<PolicyInfo, boolean[]> cache,
-                              Map<Integer, List<String>> blocked, Map<Integer, List<String>> udpOnly) {
+                              Map<Integer, List<String>> blocked, Map<Integer, List<String>> udpOnly,
+                              Map<Integer, List<String>> tcpOnly) {
             boolean udp = false;
             boolean tcp = false;
             Integer udpPolicy = null;
@@ -827,6 +839,8 @@ public final class NetworkPolicyLint implements Check {
                 target = blocked.computeIfAbsent(mine.get(0), k -> new ArrayList<>());
             } else if (udp && !tcp) {
                 target = udpOnly.computeIfAbsent(udpPolicy, k -> new ArrayList<>());
+            } else if (!udp) {
+                target = tcpOnly.computeIfAbsent(mine.get(0), k -> new ArrayList<>());
             } else {
                 return;
             }
