@@ -90,6 +90,9 @@ public final class YamlSourceParser {
                 .setMaxAliasesForCollections(Limits.MAX_YAML_ALIASES)
                 .setCodePointLimit((int) Math.min(Integer.MAX_VALUE, Limits.MAX_FILE_BYTES))
                 .setUseMarks(true)
+                // A buffer the size of the text: snakeyaml-engine's StreamReader copies its window on every refill,
+                // which is quadratic for one very long scalar (a 10 MB annotation) with the 1 KiB default.
+                .setBufferSize(Math.max(1024, Math.min(src.text().length() + 1, 16 * 1024 * 1024)))
                 .setSchema(new CoreSchema())
                 .build();
         try {
