@@ -175,6 +175,50 @@ public final class NetworkPolicyLint implements Check {
             return out;
         }
 
+        private final Map<String, List<Map<String, String>>> distinctLabels = new HashMap<>();
+        private final Map<String, Set<String>> matchingNamespaces = new HashMap<>();
+        private Map<String, List<PodInfo>> podsByLabel;
+
+        /**
+         * The namespaces (sorted) holding a pod or workload the selector matches; cached per selector, and narrowed
+         * through an index on one matchLabels pair so the scan does not grow with policies times pods.
+         */
+        private Set<String> namespacesWithMatchingPods(LabelSelector sel) {
+            String key = selectorText(sel, "{}");
+            Set<String> known = matchingNamespaces.get(key);
+            if (known != null) {
+                return known;
+            }
+            List<PodInfo> candidates = allPods;
+            Map<String, String> ml = sel.getMatchLabels();
+            if (ml != null && !ml.isEmpty()) {
+                if (podsByLabel == null) {
+                    podsByLabel = new HashMap<>();
+                    for (PodInfo x : allPods) {
+                        x.labels().forEach((k, v) -> podsByLabel.computeIfAbsent(k + "=" + v,
+                                z -> new ArrayList<>()).add(x));
+                    }
+                }
+                Map.Entry<String, String> first = ml.entrySet().iterator().next();
+                candidates = podsByLabel.getOrDefault(first.getKey() + "=" + (first.getValue() == null ? ""
+                        : first.getValue()), List.of());
+            }
+            Set<String> out = new java.util.TreeSet<>();
+            for (PodInfo x : candidates) {
+                if (LabelSelectors.matches(sel, x.labels())) {
+                    out.add(x.namespace());
+                }
+            }
+            matchingNamespaces.put(key, out);
+            return out;
+        }
+
+        /** The distinct label sets of the pods and workloads of a namespace (for suggestions), computed once. */
+        private List<Map<String, String>> labelSets(String ns) {
+            return distinctLabels.computeIfAbsent(ns, k -> new ArrayList<>(pods(k).stream().map(PodInfo::labels)
+                    .collect(Collectors.toCollection(LinkedHashSet::new))));
+        }
+
         private List<PodInfo> pods(String ns) {
             return podsByNs.getOrDefault(ns, List.of());
         }
@@ -273,8 +317,7 @@ public final class NetworkPolicyLint implements Check {
             List<PodInfo> here = pods(p.namespace());
             String text = selectorText(ps, "");
             if (here.isEmpty()) {
-                Set<String> elsewhere = allPods.stream().filter(x -> LabelSelectors.matches(ps, x.labels()))
-                        .map(PodInfo::namespace).collect(Collectors.toCollection(java.util.TreeSet::new));
+                Set<String> elsewhere = namespacesWithMatchingPods(ps);
                 if (!elsewhere.isEmpty()) {
                     report("NP040", p, "/spec/podSelector", "spec.podSelector " + text + " selects no pod in namespace "
                             + p.namespace() + " (no pod or workload there in the inventory), but matches pods in "
@@ -283,7 +326,7 @@ public final class NetworkPolicyLint implements Check {
                 }
                 return;
             }
-            String hint = suggest(ps, here.stream().map(PodInfo::labels).toList(), null);
+            String hint = suggest(ps, labelSets(p.namespace()));
             report("NP040", p, "/spec/podSelector", "spec.podSelector " + text + " selects none of the "
                     + plural(here.size(), "pod or workload") + " in namespace " + p.namespace() + ", so the policy has "
                     + "no effect" + (hint == null ? "; check the labels" : "; did you mean " + hint + "?"));
@@ -351,9 +394,8 @@ public final class NetworkPolicyLint implements Check {
                 return;
             }
             if (nsSel == null) {
-                Set<String> elsewhere = allPods.stream().filter(x -> !x.namespace().equals(p.namespace())
-                                && LabelSelectors.matches(podSel, x.labels())).map(PodInfo::namespace)
-                        .collect(Collectors.toCollection(java.util.TreeSet::new));
+                Set<String> elsewhere = new java.util.TreeSet<>(namespacesWithMatchingPods(podSel));
+                elsewhere.remove(p.namespace());
                 if (!elsewhere.isEmpty()) {
                     String other = elsewhere.iterator().next();
                     report("NP051", p, pp + "/podSelector", "podSelector " + selectorText(podSel, "") + " without a "
@@ -366,7 +408,11 @@ public final class NetworkPolicyLint implements Check {
             if (candidates.isEmpty()) {
                 return;
             }
-            String hint = suggest(podSel, candidates.stream().map(PodInfo::labels).toList(), null);
+            List<Map<String, String>> sets = new ArrayList<>();
+            for (NamespaceInfo n : nss) {
+                sets.addAll(labelSets(n.name()));
+            }
+            String hint = suggest(podSel, sets);
             String scope = nsSel == null ? "namespace " + p.namespace() : "namespaces " + names(nss);
             List<String> assumed = nsSel == null ? List.of()
                     : nss.stream().filter(n -> !n.declared()).map(NamespaceInfo::name).toList();
@@ -963,7 +1009,7 @@ public final class NetworkPolicyLint implements Check {
                     }
                 }
             }
-            return suggest(sel, all.stream().map(NamespaceInfo::labels).toList(), null);
+            return suggest(sel, all.stream().map(NamespaceInfo::labels).distinct().toList());
         }
 
         private static String assumedNote(List<String> assumed) {
@@ -1029,17 +1075,17 @@ public final class NetworkPolicyLint implements Check {
      * null. Per unmet label: the candidate's value for the same key, else a key that carries the wanted value, else
      * the closest key by spelling.
      */
-    static String suggest(LabelSelector sel, List<Map<String, String>> labelSets, String unused) {
+    static String suggest(LabelSelector sel, List<Map<String, String>> labelSets) {
         Map<String, String> ml = sel.getMatchLabels();
         if (ml == null || ml.isEmpty()) {
             return null;
         }
         String best = null;
         int bestScore = Integer.MAX_VALUE;
-        Set<String> seen = new java.util.HashSet<>();
+        int tried = 0;
         for (Map<String, String> labels : labelSets) {
-            if (!seen.add(labels.toString()) || seen.size() > 2000) {
-                continue;
+            if (++tried > 2000) {
+                break;
             }
             List<String> fixes = new ArrayList<>();
             int score = 0;
