@@ -24,7 +24,9 @@ public final class LabelSelectors {
         Map<String, String> ml = selector.getMatchLabels();
         if (ml != null) {
             for (Map.Entry<String, String> e : ml.entrySet()) {
-                if (!e.getValue().equals(labels.get(e.getKey()))) {
+                // A null value (`app:` with nothing after it) is decoded by the API server as "".
+                String want = e.getValue() == null ? "" : e.getValue();
+                if (!want.equals(labels.get(e.getKey()))) {
                     return false;
                 }
             }

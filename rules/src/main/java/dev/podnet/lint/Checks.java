@@ -19,6 +19,8 @@ public final class Checks {
         all.add(new dev.podnet.node.NodeRules());
         all.add(new dev.podnet.config.ProjectConfigCheck());
         all.add(new dev.podnet.reach.ReachabilityCheck());
+        all.add(new dev.podnet.netpol.NetworkPolicyValidation());
+        all.add(new dev.podnet.netpol.NetworkPolicyLint());
         return all;
     }
 }

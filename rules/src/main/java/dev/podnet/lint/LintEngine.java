@@ -216,6 +216,31 @@ public final class LintEngine {
         return text.substring(i, Math.min(text.length(), i + 1));
     }
 
+    private static final java.util.regex.Pattern LIST_ITEM = java.util.regex.Pattern.compile("/items/(\\d{1,9})");
+
+    /**
+     * The Kubernetes object a finding at {@code pointer} is about: the document root, or for a {@code List}
+     * document ({@code kind: ...List} with {@code items}) the item the pointer starts with ({@code /items/N}),
+     * descending through nested Lists.
+     */
+    static JsonNode objectAt(JsonNode root, String pointer) {
+        JsonNode obj = root;
+        String rest = pointer == null ? "" : pointer;
+        while (true) {
+            java.util.regex.Matcher m = LIST_ITEM.matcher(rest);
+            if (!m.lookingAt() || !(rest.length() == m.end() || rest.charAt(m.end()) == '/')
+                    || !obj.path("kind").asText("").endsWith("List") || !obj.path("items").isArray()) {
+                return obj;
+            }
+            JsonNode item = obj.path("items").path(Integer.parseInt(m.group(1)));
+            if (!item.isObject()) {
+                return obj;
+            }
+            obj = item;
+            rest = rest.substring(m.end());
+        }
+    }
+
     /** Reporter that resolves severities and annotation suppressions. */
     private static final class Collector implements Reporter {
         private final List<Diagnostic> out;
@@ -235,7 +260,7 @@ public final class LintEngine {
         @Override
         public void report(String rule, SourceDoc doc, String pointer, String message,
                            List<Diagnostic.Related> related) {
-            if (!suppressed(rule, doc)) {
+            if (!suppressed(rule, doc, pointer)) {
                 report(rule, doc.source().path(), doc.rangeOf(pointer), message, related);
             }
         }
@@ -243,13 +268,13 @@ public final class LintEngine {
         @Override
         public void reportKey(String rule, SourceDoc doc, String pointer, String message,
                               List<Diagnostic.Related> related) {
-            if (!suppressed(rule, doc)) {
+            if (!suppressed(rule, doc, pointer)) {
                 report(rule, doc.source().path(), doc.keyRangeOf(pointer), message, related);
             }
         }
 
-        private static boolean suppressed(String rule, SourceDoc doc) {
-            return doc.root().path("metadata").path("annotations").has(SUPPRESS_PREFIX + rule);
+        private static boolean suppressed(String rule, SourceDoc doc, String pointer) {
+            return objectAt(doc.root(), pointer).path("metadata").path("annotations").has(SUPPRESS_PREFIX + rule);
         }
 
         @Override

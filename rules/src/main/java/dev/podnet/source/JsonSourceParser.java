@@ -140,6 +140,8 @@ public final class JsonSourceParser {
             case VALUE_STRING -> node = JsonNodeFactory.instance.textNode(p.getText());
             case VALUE_NUMBER_INT -> node = p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
                     ? JsonNodeFactory.instance.numberNode(p.getBigIntegerValue())
+                    : p.getNumberType() == JsonParser.NumberType.INT
+                    ? JsonNodeFactory.instance.numberNode(p.getIntValue())
                     : JsonNodeFactory.instance.numberNode(p.getLongValue());
             case VALUE_NUMBER_FLOAT -> node = JsonNodeFactory.instance.numberNode(p.getDecimalValue());
             case VALUE_TRUE -> node = JsonNodeFactory.instance.booleanNode(true);

@@ -90,6 +90,9 @@ public final class YamlSourceParser {
                 .setMaxAliasesForCollections(Limits.MAX_YAML_ALIASES)
                 .setCodePointLimit((int) Math.min(Integer.MAX_VALUE, Limits.MAX_FILE_BYTES))
                 .setUseMarks(true)
+                // A buffer the size of the text: snakeyaml-engine's StreamReader copies its window on every refill,
+                // which is quadratic for one very long scalar (a 10 MB annotation) with the 1 KiB default.
+                .setBufferSize(Math.max(1024, Math.min(src.text().length() + 1, 16 * 1024 * 1024)))
                 .setSchema(new CoreSchema())
                 .build();
         try {
@@ -300,7 +303,10 @@ public final class YamlSourceParser {
                 BigInteger n = body.startsWith("0x") ? new BigInteger(body.substring(2), 16)
                         : body.startsWith("0o") ? new BigInteger(body.substring(2), 8) : new BigInteger(body);
                 n = neg ? n.negate() : n;
-                return n.bitLength() < 63 ? f.numberNode(n.longValue()) : f.numberNode(n);
+                // int-sized values become IntNode, as Jackson's own tree reader does (fabric8's IntOrString and
+                // other int-typed model fields only accept those)
+                return n.bitLength() < 32 ? f.numberNode(n.intValue())
+                        : n.bitLength() < 64 ? f.numberNode(n.longValue()) : f.numberNode(n);
             }
             if (tag.equals(Tag.FLOAT)) {
                 String t = v.toLowerCase(Locale.ROOT);

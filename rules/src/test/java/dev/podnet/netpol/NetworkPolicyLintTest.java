@@ -1,0 +1,249 @@
+package dev.podnet.netpol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.podnet.diag.Diagnostic;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class NetworkPolicyLintTest {
+
+    static final String PODS = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web-0, namespace: shop, labels: {app: frontend}}
+            spec:
+              containers:
+              - name: web
+                image: web
+                ports: [{name: http, containerPort: 8080}]
+            status: {podIP: 10.244.1.10}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: coredns, namespace: kube-system}
+            spec:
+              selector: {matchLabels: {k8s-app: kube-dns}}
+              template:
+                metadata: {labels: {k8s-app: kube-dns}}
+                spec:
+                  containers:
+                  - name: coredns
+                    image: coredns
+                    ports:
+                    - {name: dns, containerPort: 53, protocol: UDP}
+                    - {name: dns-tcp, containerPort: 53, protocol: TCP}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: coredns-0, namespace: kube-system, labels: {k8s-app: kube-dns}}
+            spec: {containers: [{name: coredns, image: coredns}]}
+            status: {podIP: 10.244.0.5}
+            """;
+
+    static List<Diagnostic> lint(String policy) {
+        return lint(policy, "cluster: {podCIDR: 10.244.0.0/16, policyEnforcement: calico}\n");
+    }
+
+    static List<Diagnostic> lint(String policy, String project) {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("podnet.yaml", project);
+        files.put("pods.yaml", PODS);
+        files.put("policy.yaml", policy);
+        return Lint.files(files);
+    }
+
+    static Diagnostic single(List<Diagnostic> ds, String rule) {
+        List<Diagnostic> found = Lint.only(ds, rule);
+        assertThat(found).as(rule + " in\n" + Lint.show(ds)).hasSize(1);
+        return found.get(0);
+    }
+
+    static String policy(String spec) {
+        return "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: shop}\nspec:\n"
+                + spec.indent(2);
+    }
+
+    @Test
+    void selectsNothingSuggestsClosestLabel() {
+        Diagnostic d = single(lint(policy("podSelector: {matchLabels: {app: frontnd}}\ningress: [{}]")), "NP040");
+        assertThat(d.message()).contains("did you mean app=frontend?");
+    }
+
+    @Test
+    void selectsNothingHereButPodsElsewhere() {
+        String p = """
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: p, namespace: web}
+                spec: {podSelector: {matchLabels: {app: frontend}}, ingress: [{}]}
+                """;
+        assertThat(single(lint(p), "NP040").message()).contains("matches pods in shop", "metadata.namespace");
+    }
+
+    @Test
+    void namespaceNameLabelSlipIsExplainedWithAssumption() {
+        Diagnostic d = single(lint(policy("""
+                podSelector: {}
+                policyTypes: [Ingress]
+                ingress:
+                - from:
+                  - namespaceSelector: {matchLabels: {name: kube-system}}
+                """)), "NP042");
+        assertThat(d.message()).contains("did you mean kubernetes.io/metadata.name: kube-system",
+                "assuming namespace 'kube-system' exists with only the kubernetes.io/metadata.name label");
+    }
+
+    @Test
+    void namespaceNameTypoIsNotAssumedToExist() {
+        Diagnostic d = single(lint(policy("""
+                podSelector: {}
+                policyTypes: [Ingress]
+                ingress:
+                - from:
+                  - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-sytem}}
+                """)), "NP042");
+        assertThat(d.message()).contains("kube-system");
+    }
+
+    @Test
+    void peerPodSelectorTypoAndOtherNamespace() {
+        List<Diagnostic> ds = lint(policy("""
+                podSelector: {}
+                policyTypes: [Ingress]
+                ingress:
+                - from:
+                  - podSelector: {matchLabels: {app: frontent}}
+                  - podSelector: {matchLabels: {k8s-app: kube-dns}}
+                """));
+        assertThat(single(ds, "NP041").message()).contains("did you mean app=frontend?");
+        assertThat(single(ds, "NP051").message()).contains("kube-system", "kubernetes.io/metadata.name: kube-system");
+    }
+
+    @Test
+    void dnsUdpOnlyIsReportedAtThePortEntry() {
+        List<Diagnostic> ds = lint(policy("""
+                podSelector: {}
+                policyTypes: [Egress]
+                egress:
+                - to:
+                  - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}
+                    podSelector: {matchLabels: {k8s-app: kube-dns}}
+                  ports:
+                  - {port: dns, protocol: UDP}
+                """));
+        Diagnostic d = single(ds, "NP048");
+        assertThat(d.range().startLine()).isEqualTo(11);
+        assertThat(Lint.only(ds, "NP047")).isEmpty();
+    }
+
+    @Test
+    void namedDnsPortWithDefaultTcpIsTheWrongProtocol() {
+        List<Diagnostic> ds = lint(policy("""
+                podSelector: {}
+                policyTypes: [Egress]
+                egress:
+                - to:
+                  - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}
+                    podSelector: {matchLabels: {k8s-app: kube-dns}}
+                  ports:
+                  - {port: dns}
+                  - {port: dns-tcp}
+                """));
+        assertThat(single(ds, "NP057").message()).contains("UDP", "(the default)", "protocol: UDP");
+        // UDP is never allowed (dns resolves to nothing on TCP), TCP is via dns-tcp.
+        assertThat(single(ds, "NP047").message()).contains("only on TCP 53");
+    }
+
+    @Test
+    void exceptCuttingOutDnsPods() {
+        List<Diagnostic> ds = lint(policy("""
+                podSelector: {}
+                policyTypes: [Egress]
+                egress:
+                - to:
+                  - ipBlock: {cidr: 0.0.0.0/0, except: [10.0.0.0/8]}
+                """));
+        assertThat(single(ds, "NP047").message()).contains("shop/web-0");
+        Diagnostic d = single(ds, "NP049");
+        assertThat(d.message()).contains("10.0.0.0/8", "10.244.0.5");
+        assertThat(d.range().startLine()).isEqualTo(8);
+    }
+
+    @Test
+    void namedPortUnknownAndIpBlockOnly() {
+        List<Diagnostic> ds = lint(policy("""
+                podSelector: {matchLabels: {app: frontend}}
+                policyTypes: [Ingress, Egress]
+                ingress:
+                - ports: [{port: https}]
+                egress:
+                - to: [{ipBlock: {cidr: 198.51.100.0/24}}]
+                  ports: [{port: postgres}]
+                """));
+        assertThat(single(ds, "NP056").message()).contains("https", "shop/web-0");
+        assertThat(single(ds, "NP058").message()).contains("postgres");
+    }
+
+    @Test
+    void duplicateNamesPointAtTheFirst() {
+        String one = policy("podSelector: {}\ningress: [{}]");
+        List<Diagnostic> ds = lint(one + "---\n" + one);
+        Diagnostic d = single(ds, "NP060");
+        assertThat(d.range().startLine()).isEqualTo(9);
+        assertThat(d.related()).hasSize(1);
+        assertThat(d.related().get(0).range().startLine()).isEqualTo(2);
+    }
+
+    @Test
+    void onlyEgressRulesWithoutPolicyTypes() {
+        List<Diagnostic> ds = lint(policy("""
+                podSelector: {matchLabels: {app: frontend}}
+                egress:
+                - to: [{podSelector: {}}]
+                """));
+        assertThat(single(ds, "NP045").message()).contains("[Ingress, Egress]", "policyTypes: [Egress]");
+        assertThat(Lint.only(ds, "NP046")).isEmpty();
+    }
+
+    @Test
+    void suppressionAnnotationOnAListItemSilencesOnlyThatItem() {
+        String list = """
+                apiVersion: v1
+                kind: List
+                items:
+                - apiVersion: networking.k8s.io/v1
+                  kind: NetworkPolicy
+                  metadata:
+                    name: a
+                    namespace: shop
+                    annotations: {ignore-check.podnet.dev/NP040: "pods come later"}
+                  spec: {podSelector: {matchLabels: {app: nope}}, ingress: [{}]}
+                - apiVersion: networking.k8s.io/v1
+                  kind: NetworkPolicy
+                  metadata: {name: b, namespace: shop}
+                  spec: {podSelector: {matchLabels: {app: nope}}, ingress: [{}]}
+                """;
+        Diagnostic d = single(lint(list), "NP040");
+        assertThat(d.range().startLine()).isEqualTo(13);
+    }
+
+    @Test
+    void oddButValidShapesDoNotCrash() {
+        List<Diagnostic> ds = lint(policy("""
+                podSelector:
+                ingress:
+                -
+                - from: []
+                  ports: []
+                egress:
+                - to:
+                  - ipBlock: {cidr: "::/0"}
+                  - namespaceSelector: {}
+                policyTypes: [Ingress, Egress]
+                """));
+        assertThat(ds).extracting(Diagnostic::rule).doesNotContain("SYN900");
+    }
+}
