@@ -93,6 +93,30 @@ public final class InventoryBuilder {
         return out;
     }
 
+    /**
+     * A copy of {@code n} whose integral numbers that fit in 32 bits are int nodes: the source parsers make long
+     * nodes, and fabric8's {@code IntOrString} accepts only int or text (a {@code port: 81} would otherwise fail
+     * to convert and the whole object would be left out).
+     */
+    static JsonNode intsAsInt(JsonNode n) {
+        if (n.isIntegralNumber() && !n.isInt() && n.canConvertToInt()) {
+            return com.fasterxml.jackson.databind.node.IntNode.valueOf(n.intValue());
+        }
+        if (n.isObject()) {
+            com.fasterxml.jackson.databind.node.ObjectNode o = com.fasterxml.jackson.databind.node.JsonNodeFactory
+                    .instance.objectNode();
+            n.fields().forEachRemaining(e -> o.set(e.getKey(), intsAsInt(e.getValue())));
+            return o;
+        }
+        if (n.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode a = com.fasterxml.jackson.databind.node.JsonNodeFactory
+                    .instance.arrayNode();
+            n.forEach(x -> a.add(intsAsInt(x)));
+            return a;
+        }
+        return n;
+    }
+
     private static boolean isList(JsonNode n) {
         return n.path("kind").asText("").endsWith("List") && n.path("items").isArray();
     }
@@ -108,6 +132,7 @@ public final class InventoryBuilder {
             return;
         }
         SourceRef ref = new SourceRef(doc, base);
+        node = intsAsInt(node);
         String kind = node.path("kind").asText("");
         String ns = namespaceOf(node);
         try {
