@@ -16,6 +16,7 @@ public final class Checks {
         all.add(new dev.podnet.cni.schema.CniSchemaCheck());
         all.add(new dev.podnet.cni.CniRules());
         all.add(new dev.podnet.node.NodeRules());
+        all.add(new dev.podnet.dataplane.DataPlaneCheck());
         all.add(new dev.podnet.config.ProjectConfigCheck());
         return all;
     }
