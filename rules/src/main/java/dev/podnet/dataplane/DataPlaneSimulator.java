@@ -273,48 +273,12 @@ public final class DataPlaneSimulator {
     }
 
     private SimNode node(String name, List<PodInfo> pods, NodeFacts facts, int index, boolean hairpin) {
-        List<Link> links = new ArrayList<>();
-        Map<String, String> sysctls = new LinkedHashMap<>();
-        List<Route> routes = new ArrayList<>();
+        NodeNetwork base = facts == null ? healthyBase(name, index) : networkOf(facts);
+        List<Link> links = new ArrayList<>(base.links());
         String bridge = null;
-        if (facts == null) {
-            links.add(Link.of("eth0", "device", "192.168.0." + (10 + index % 240) + "/24"));
-            sysctls.put(NodeNetwork.IP_FORWARD, "1");
-            sysctls.put(NodeNetwork.BRIDGE_NF_CALL_IPTABLES, "1");
-            routes.add(Route.of("default", "eth0"));
-        } else {
-            String uplink = null;
-            for (NodeFacts.Interface i : facts.interfaces()) {
-                List<Addresses.IfAddress> addrs = new ArrayList<>();
-                for (String a : i.addresses()) {
-                    try {
-                        addrs.add(Addresses.ifAddress(a));
-                    } catch (IllegalArgumentException e) {
-                        // an unparsable address is left out; the node rules report bad facts
-                    }
-                }
-                String kind = i.kind().isEmpty() ? "device" : i.kind();
-                links.add(new Link(i.name(), kind, addrs, null, false, List.of()));
-                if (kind.equals("bridge") && (bridge == null || i.name().equals(BRIDGE))) {
-                    bridge = i.name();
-                }
-                if (uplink == null && !kind.equals("bridge") && !i.name().equals("lo") && !addrs.isEmpty()) {
-                    uplink = i.name();
-                }
-            }
-            JsonNode sys = facts.root().path("sysctl");
-            sys.fields().forEachRemaining(e -> sysctls.put(e.getKey(), e.getValue().asText()));
-            for (NodeFacts.Route r : facts.routes()) {
-                if (!r.dev().isEmpty()) {
-                    try {
-                        routes.add(Route.of(r.dst(), r.dev()));
-                    } catch (IllegalArgumentException e) {
-                        // unparsable destination: left out
-                    }
-                }
-            }
-            if (facts.routes().isEmpty() && uplink != null) {
-                routes.add(Route.of("default", uplink));
+        for (Link l : links) {
+            if (l.kind().equals("bridge") && (bridge == null || l.name().equals(BRIDGE))) {
+                bridge = l.name();
             }
         }
         if (bridge == null) {
@@ -325,7 +289,7 @@ public final class DataPlaneSimulator {
         for (int i = 0; i < pods.size(); i++) {
             links.add(Link.port("veth" + Integer.toHexString(i), bridge, hairpin, Addresses.text(ipv4(pods.get(i)))));
         }
-        NodeNetwork network = new NodeNetwork(name, links, sysctls, routes);
+        NodeNetwork network = new NodeNetwork(name, links, base.sysctls(), base.routes());
         dev.podnet.ruleset.Ruleset gen = RulesetGenerator.generate(inv, name);
         List<String> texts = new ArrayList<>();
         if (facts != null && !facts.iptablesSave().isBlank()) {
@@ -338,6 +302,58 @@ public final class DataPlaneSimulator {
         Ruleset iptables = IptablesSaveParser.parse(texts);
         String sets = (facts == null ? "" : withoutPodnetSets(facts.ipsetSave())) + gen.ipsetRules();
         return new SimNode(name, network, gen, iptables, IpsetModel.parse(sets), List.copyOf(pods), facts != null);
+    }
+
+    /**
+     * The built-in healthy node before pods are attached: uplink {@code eth0} 192.168.0.(10+index)/24 with the
+     * default route, {@code net.ipv4.ip_forward=1}, {@code net.bridge.bridge-nf-call-iptables=1}, no bridge yet.
+     */
+    public static NodeNetwork healthyBase(String name, int index) {
+        return new NodeNetwork(name, List.of(Link.of("eth0", "device", "192.168.0." + (10 + index % 240) + "/24")),
+                Map.of(NodeNetwork.IP_FORWARD, "1", NodeNetwork.BRIDGE_NF_CALL_IPTABLES, "1"),
+                List.of(Route.of("default", "eth0")));
+    }
+
+    /**
+     * A node's network from its facts: links from {@code interfaces} (kind "device" when not given; unparsable
+     * addresses left out), sysctls from {@code sysctl}, routes from {@code routes} (those with a {@code dev}); when no
+     * route is listed, a default route via the first non-bridge interface with an address.
+     */
+    public static NodeNetwork networkOf(NodeFacts facts) {
+        List<Link> links = new ArrayList<>();
+        Map<String, String> sysctls = new LinkedHashMap<>();
+        List<Route> routes = new ArrayList<>();
+        String uplink = null;
+        for (NodeFacts.Interface i : facts.interfaces()) {
+            List<Addresses.IfAddress> addrs = new ArrayList<>();
+            for (String a : i.addresses()) {
+                try {
+                    addrs.add(Addresses.ifAddress(a));
+                } catch (IllegalArgumentException e) {
+                    // an unparsable address is left out; the node rules report bad facts
+                }
+            }
+            String kind = i.kind().isEmpty() ? "device" : i.kind();
+            links.add(new Link(i.name(), kind, addrs, null, false, List.of()));
+            if (uplink == null && !kind.equals("bridge") && !i.name().equals("lo") && !addrs.isEmpty()) {
+                uplink = i.name();
+            }
+        }
+        JsonNode sys = facts.root().path("sysctl");
+        sys.fields().forEachRemaining(e -> sysctls.put(e.getKey(), e.getValue().asText()));
+        for (NodeFacts.Route r : facts.routes()) {
+            if (!r.dev().isEmpty()) {
+                try {
+                    routes.add(Route.of(r.dst(), r.dev()));
+                } catch (IllegalArgumentException e) {
+                    // unparsable destination: left out
+                }
+            }
+        }
+        if (facts.routes().isEmpty() && uplink != null) {
+            routes.add(Route.of("default", uplink));
+        }
+        return new NodeNetwork(facts.name(), links, sysctls, routes);
     }
 
     /** iptables-save text without podnet's chains, rules and jumps (the generated ruleset replaces them). */

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         description = "Lints CNI network configs and Kubernetes NetworkPolicies, and simulates what the node does "
                 + "with them.",
         subcommands = {LintCommand.class, CheckCommand.class, RulesCommand.class, NodeCommand.class, ApplyCommand.class,
+                PlanCommand.class,
                 dev.podnet.lsp.LspCommand.class,
                 CommandLine.HelpCommand.class})
 public final class PodnetCli implements Runnable {
