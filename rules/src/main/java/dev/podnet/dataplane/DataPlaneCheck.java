@@ -82,7 +82,9 @@ public final class DataPlaneCheck implements Check {
     private static List<int[]> probes(PodInfo dst) {
         List<int[]> out = new ArrayList<>();
         for (ContainerPort cp : dst.ports()) {
-            out.add(new int[] {cp.port(), protoIndex(cp.protocol())});
+            if (cp.port() >= 1 && cp.port() <= 65535) {
+                out.add(new int[] {cp.port(), protoIndex(cp.protocol())});
+            }
         }
         if (out.isEmpty()) {
             out.add(new int[] {80, 0});
@@ -146,6 +148,10 @@ public final class DataPlaneCheck implements Check {
                 }
                 for (int i = 0; i < svc.ports().size() && !done; i++) {
                     ServicePort sp = svc.ports().get(i);
+                    if (sp.port() < 1 || sp.port() > 65535
+                            || !PROTOS.contains(sp.protocol().toUpperCase(Locale.ROOT))) {
+                        continue;
+                    }
                     Connection c = new Connection(b.key(), "svc:" + svc.namespace() + "/" + svc.name(), sp.port(),
                             sp.protocol());
                     Result a = actual.connect(c);

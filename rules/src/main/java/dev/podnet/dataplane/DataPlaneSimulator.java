@@ -41,8 +41,9 @@ import java.util.Set;
  * on one node (the conformance setting). Pods without an IPv4 address and hostNetwork pods are not placed.
  *
  * <p>A node without facts is the built-in healthy node: uplink {@code eth0} 192.168.0.(10+i)/24 with the default
- * route, bridge {@value #BRIDGE} holding the .1 of every /24 of its pods, one veth port per pod with hairpin on,
- * {@code net.ipv4.ip_forward=1} and {@code net.bridge.bridge-nf-call-iptables=1} (br_netfilter loaded), no other
+ * route, bridge {@value #BRIDGE} holding the .1 of every /24 of its pods, one veth port per pod (hairpin on in
+ * {@link #healthy}/{@link #healthySingleNode}; as given to {@link #build}), {@code net.ipv4.ip_forward=1} and
+ * {@code net.bridge.bridge-nf-call-iptables=1} (br_netfilter loaded), no other
  * iptables rules. A node with facts takes its interfaces, sysctls and routes (a default route via the first
  * non-bridge interface when no route is listed) from them; its pods are attached to its first bridge interface
  * ({@value #BRIDGE} added with the gateway addresses when there is none). podnet's own chains and sets in the node's

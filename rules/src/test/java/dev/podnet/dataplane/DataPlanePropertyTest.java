@@ -134,7 +134,8 @@ class DataPlanePropertyTest {
                 }
                 if (pp.getPort().getStrVal() != null) {
                     for (ContainerPort cp : dst.ports()) {
-                        if (cp.name().equals(pp.getPort().getStrVal()) && cp.protocol().equals(p) && cp.port() == port) {
+                        if (cp.name().equals(pp.getPort().getStrVal()) && cp.protocol().equals(p)
+                                && cp.port() == port) {
                             return true;
                         }
                     }

@@ -180,4 +180,22 @@ class DataPlaneSimulatorTest {
             }
         }
     }
+
+    @Test
+    void badNodeFactsAndPortsGiveNoInternalError() {
+        List<Diagnostic> ds = lint(Map.of("node.yaml", """
+                name: node-a
+                interfaces:
+                - {name: cni0, addresses: [bogus, 10.244.1.1/24], kind: bridge}
+                - {name: eth0}
+                routes: [{dst: nonsense, dev: eth0}]
+                sysctl: {net.bridge.bridge-nf-call-iptables: "x"}
+                iptablesSave: |
+                  *filter
+                  -A FORWARD -m weird --thing -j DROP
+                  COMMIT
+                ipsetSave: "garbage line"
+                """, "pods.yaml", PODS.replace("containerPort: 80", "containerPort: 70000"))).diagnostics();
+        assertThat(ds).noneMatch(d -> d.rule().equals("SYN900"));
+    }
 }

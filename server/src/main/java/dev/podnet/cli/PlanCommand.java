@@ -46,14 +46,15 @@ import picocli.CommandLine.Parameters;
  * when neither is known.
  */
 @Command(name = "plan", mixinStandardHelpOptions = true,
-        description = "Print the netns plan (CNI steps per pod, as commands) and the iptables/ipset ruleset for a node; "
-                + "with --output-dir write iptables.rules, ipset.rules and netns.sh. Changes nothing.",
+        description = "Print the netns plan (CNI steps per pod, as commands) and the iptables/ipset ruleset for a "
+                + "node; with --output-dir write iptables.rules, ipset.rules and netns.sh. Changes nothing.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:plan printed (a pod whose CNI ADD would fail is shown with the plugin's error)",
             "2:could not run (unreadable input, unreachable node, unwritable output dir)"})
 public class PlanCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PATH", arity = "0..*",
-            description = "Manifests (Pods, workloads, Namespaces, NetworkPolicies, Services), CNI configs, node facts.")
+            description = "Manifests (Pods, workloads, Namespaces, NetworkPolicies, Services), CNI configs, "
+                    + "node facts.")
     List<Path> paths = new ArrayList<>();
 
     @CommandLine.Mixin
