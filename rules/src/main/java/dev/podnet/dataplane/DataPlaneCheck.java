@@ -113,13 +113,20 @@ public final class DataPlaneCheck implements Check {
                 for (int[] pr : probes(d)) {
                     Connection c = new Connection(s.key(), d.key(), pr[0], PROTOS.get(pr[1]));
                     Result a = actual.connect(c);
-                    if (!a.allowed() || a.warnings().isEmpty() || intent.connect(c).allowed()) {
+                    if (!a.allowed() || a.warnings().isEmpty()) {
                         continue;
                     }
+                    Result want = intent.connect(c);
+                    if (want.allowed()) {
+                        continue;
+                    }
+                    // the healthy walk rejects in the pod chain of the direction that denies
+                    boolean ingressDenies = want.reason().contains(RulesetGenerator.PREFIX + "I-");
+                    boolean egressDenies = want.reason().contains(RulesetGenerator.PREFIX + "E-");
                     for (PolicyInfo p : inv.policies()) {
-                        boolean isolates = PolicyMatch.policyTypes(p.policy()).contains("Ingress")
-                                && PolicyMatch.selects(p, d) || PolicyMatch.policyTypes(p.policy()).contains("Egress")
-                                && PolicyMatch.selects(p, s);
+                        boolean isolates = ingressDenies && PolicyMatch.policyTypes(p.policy()).contains("Ingress")
+                                && PolicyMatch.selects(p, d) || egressDenies
+                                && PolicyMatch.policyTypes(p.policy()).contains("Egress") && PolicyMatch.selects(p, s);
                         if (isolates && p.source() != null && reported.add(p.namespace() + "/" + p.name())) {
                             r.report("DP001", p.source().doc(), p.source().ptr("/metadata/name"), "NetworkPolicy "
                                     + p.namespace() + "/" + p.name() + " is not enforced for same-node traffic on "
