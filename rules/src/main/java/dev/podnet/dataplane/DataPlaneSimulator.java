@@ -399,8 +399,8 @@ public final class DataPlaneSimulator {
 
     /** The placed pods with an IPv4 address, in inventory order. */
     public List<PodInfo> pods() {
-        return podByKey.values().stream().filter(p -> nodeOfPodIp.containsKey(ipv4(p) == null
-                ? Addresses.address("0.0.0.0") : ipv4(p))).toList();
+        return podByKey.values().stream().filter(p -> ipv4(p) != null && nodeOfPodIp.containsKey(ipv4(p)))
+                .toList();
     }
 
     private IPAddress resolve(String who) {
