@@ -93,6 +93,7 @@ public final class InventoryBuilder {
         return out;
     }
 
+
     private static boolean isList(JsonNode n) {
         return n.path("kind").asText("").endsWith("List") && n.path("items").isArray();
     }
@@ -108,7 +109,6 @@ public final class InventoryBuilder {
             return;
         }
         SourceRef ref = new SourceRef(doc, base);
-        node = intsAsInts(node);
         String kind = node.path("kind").asText("");
         String ns = namespaceOf(node);
         try {
@@ -151,27 +151,6 @@ public final class InventoryBuilder {
         }
     }
 
-    /**
-     * A copy of the tree in which whole numbers that fit an int are int nodes. The YAML reader yields long nodes,
-     * and fabric8's {@code IntOrString} (container ports, policy ports, Service targetPorts) rejects a long
-     * ("Either integer or string value needs to be provided").
-     */
-    static JsonNode intsAsInts(JsonNode n) {
-        if (n.isLong() || n.isBigInteger()) {
-            return n.canConvertToInt() ? com.fasterxml.jackson.databind.node.IntNode.valueOf(n.intValue()) : n;
-        }
-        if (n.isObject()) {
-            com.fasterxml.jackson.databind.node.ObjectNode o = MAPPER.createObjectNode();
-            n.fields().forEachRemaining(e -> o.set(e.getKey(), intsAsInts(e.getValue())));
-            return o;
-        }
-        if (n.isArray()) {
-            com.fasterxml.jackson.databind.node.ArrayNode a = MAPPER.createArrayNode();
-            n.forEach(c -> a.add(intsAsInts(c)));
-            return a;
-        }
-        return n;
-    }
 
     private static String name(JsonNode node) {
         return node.path("metadata").path("name").asText("");

@@ -17,6 +17,7 @@ public final class Checks {
         all.add(new dev.podnet.cni.CniRules());
         all.add(new dev.podnet.cni.NetDirRules());
         all.add(new dev.podnet.node.NodeRules());
+        all.add(new dev.podnet.dataplane.DataPlaneCheck());
         all.add(new dev.podnet.config.ProjectConfigCheck());
         all.add(new dev.podnet.reach.ReachabilityCheck());
         all.add(new dev.podnet.netpol.NetworkPolicyValidation());

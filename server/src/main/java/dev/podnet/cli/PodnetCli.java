@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         description = "Lints CNI network configs and Kubernetes NetworkPolicies, and simulates what the node does "
                 + "with them.",
         subcommands = {LintCommand.class, CheckCommand.class, SimulateCommand.class, ExplainCommand.class,
-                RulesCommand.class, NodeCommand.class, ApplyCommand.class, dev.podnet.lsp.LspCommand.class,
+                RulesCommand.class, NodeCommand.class, ApplyCommand.class, PlanCommand.class,
+                dev.podnet.lsp.LspCommand.class,
                 CommandLine.HelpCommand.class})
 public final class PodnetCli implements Runnable {
     /** Exit code: no finding at or above the threshold. */
