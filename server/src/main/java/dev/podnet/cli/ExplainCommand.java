@@ -41,6 +41,10 @@ public class ExplainCommand implements Callable<Integer> {
     @Option(names = "--port", required = true, paramLabel = "P/PROTO", description = "e.g. 8080/TCP or 53/UDP.")
     String port;
 
+    @Option(names = "--trace", description = "Also walk the connection through the generated iptables/ipset "
+            + "ruleset of the nodes and print every netfilter rule that matched (table, chain, rule number, text).")
+    boolean trace;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -55,8 +59,10 @@ public class ExplainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ReachabilityEngine engine;
+        dev.podnet.lint.LintEngine.Result read;
         try {
-            engine = Simulation.load(paths, err);
+            read = Simulation.read(paths, err);
+            engine = new ReachabilityEngine(dev.podnet.inventory.InventoryBuilder.build(read.workspace()));
         } catch (Inputs.InputException e) {
             err.println("podnet: " + e.getMessage());
             return PodnetCli.CANNOT_RUN;
@@ -79,6 +85,14 @@ public class ExplainCommand implements Callable<Integer> {
             } else {
                 p.explanation().lines().forEach(out::println);
             }
+        }
+        if (trace) {
+            dev.podnet.dataplane.DataPlaneSimulator sim = Simulation.dataPlane(read);
+            var r = sim.connect(new dev.podnet.dataplane.DataPlaneSimulator.Connection(from, to, probe.port(),
+                    probe.protocol()));
+            out.println();
+            out.println("data plane: " + r.verdict() + (r.reason().isEmpty() ? "" : " (" + r.reason() + ")"));
+            r.trace().lines().forEach(l -> out.println("  " + l));
         }
         out.flush();
         return PodnetCli.OK;

@@ -19,6 +19,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import dev.podnet.lint.LintEngine;
+import dev.podnet.inventory.InventoryBuilder;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -57,6 +59,11 @@ public class SimulateCommand implements Callable<Integer> {
                     + "port/protocol a pod declares (at most " + DEFAULT_PROBE_CAP + ").")
     List<String> probes = new ArrayList<>();
 
+    @Option(names = "--data-plane", description = "Compute the table by walking packets through the generated "
+            + "iptables/ipset ruleset on each node (netfilter evaluator) instead of the policy semantics; table and "
+            + "summary formats.")
+    boolean dataPlane;
+
     @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
             description = "table, summary, json, dot or html. Default: ${DEFAULT-VALUE}.")
     String format;
@@ -84,8 +91,10 @@ public class SimulateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ReachabilityEngine engine;
+        LintEngine.Result read;
         try {
-            engine = Simulation.load(paths, err);
+            read = Simulation.read(paths, err);
+            engine = new ReachabilityEngine(InventoryBuilder.build(read.workspace()));
         } catch (Inputs.InputException e) {
             err.println("podnet: " + e.getMessage());
             return PodnetCli.CANNOT_RUN;
@@ -106,6 +115,20 @@ public class SimulateCommand implements Callable<Integer> {
             err.println("podnet: html renders at most " + HTML_MAX_PODS + " pods; the inputs have "
                     + engine.pods().size() + " (use --format summary, table or json)");
             return PodnetCli.CANNOT_RUN;
+        }
+        if (dataPlane) {
+            if (!format.equals("table") && !format.equals("summary")) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--data-plane: formats table and summary only");
+            }
+            String table = Simulation.dataPlane(read).table(ps.stream().map(Probe::toString).toList());
+            if (format.equals("table")) {
+                out.print(table);
+            } else {
+                summaryOf(table, out);
+            }
+            out.flush();
+            return PodnetCli.OK;
         }
         Table t = engine.compute(ps);
         switch (format) {
@@ -231,6 +254,27 @@ public class SimulateCommand implements Callable<Integer> {
         @Override
         public void close() throws IOException {
             flush();
+        }
+    }
+
+    /** The summary lines ({@code PORT/PROTOCOL allowed=N denied=M}) of a table in the conformance format. */
+    static void summaryOf(String table, PrintWriter out) {
+        String probe = null;
+        int allowed = 0;
+        int denied = 0;
+        for (String line : (table + "\n[end]").split("\n")) {
+            if (line.startsWith("[")) {
+                if (probe != null) {
+                    out.print(probe + " allowed=" + allowed + " denied=" + denied + "\n");
+                }
+                probe = line.substring(1, line.length() - 1);
+                allowed = 0;
+                denied = 0;
+            } else if (line.endsWith(" allow")) {
+                allowed++;
+            } else if (line.endsWith(" deny")) {
+                denied++;
+            }
         }
     }
 }
