@@ -1,5 +1,6 @@
 package dev.podnet.service;
 
+import dev.podnet.cni.schema.CniSchemas;
 import dev.podnet.lint.DocKind;
 import dev.podnet.lint.InputFile;
 import dev.podnet.lint.LintEngine;
@@ -35,7 +36,7 @@ import org.eclipse.lsp4j.TextEdit;
  *
  * <ul>
  *   <li>Hover on a key (or its value) of a CNI configuration: the key's {@code description} from the CNI
- *       schemas ({@link CniSchemas}), with its type.</li>
+ *       schemas ({@link CniSchemas.Catalog}), with its type.</li>
  *   <li>Completion in a CNI configuration: at a key position, the keys the schemas allow for the object under
  *       the cursor that it does not have yet; at a value position, the plugin/IPAM types that ship a schema
  *       for {@code type}, else the key's {@code const}/{@code enum}/{@code examples} or true/false.</li>
@@ -45,21 +46,21 @@ import org.eclipse.lsp4j.TextEdit;
  * </ul>
  */
 public final class LanguageService {
-    private final CniSchemas schemas;
+    private final CniSchemas.Catalog schemas;
     private final QuickFixes fixes = new QuickFixes();
 
     /** A service over the given schemas. */
-    public LanguageService(CniSchemas schemas) {
+    public LanguageService(CniSchemas.Catalog schemas) {
         this.schemas = schemas;
     }
 
     /** A service over the schemas podnet ships. */
     public static LanguageService standard() {
-        return new LanguageService(CniSchemas.standard());
+        return new LanguageService(CniSchemas.Catalog.standard());
     }
 
     /** The schemas in use. */
-    public CniSchemas schemas() {
+    public CniSchemas.Catalog schemas() {
         return schemas;
     }
 
@@ -75,16 +76,13 @@ public final class LanguageService {
         if (m == null || m.key() == null || !(ctx.container() instanceof Obj)) {
             return Optional.empty();
         }
-        List<CniSchemas.Schema> at = c.get().schemasAt(schemas, ctx.path());
-        Optional<CniSchemas.Property> prop = schemas.property(at, m.key());
-        if (prop.isEmpty()) {
+        String pointer = CniContext.pointer(ctx.path()) + "/" + m.key().replace("~", "~0").replace("/", "~1");
+        Optional<String> described = schemas.describe(c.get().json(), c.get().list(), pointer);
+        if (described.isEmpty() || described.get().isEmpty()) {
             return Optional.empty();
         }
-        String description = prop.get().description(schemas);
-        if (description.isEmpty()) {
-            return Optional.empty();
-        }
-        String type = prop.get().type(schemas);
+        String description = described.get();
+        String type = schemas.type(c.get().json(), c.get().list(), pointer);
         String md = "**" + m.key() + "**" + (type.isEmpty() ? "" : " (`" + type + "`)") + "\n\n" + description;
         Range r = ctx.where() == LenientJson.Where.KEY ? doc.range(m.keyStart(), m.keyEnd())
                 : doc.range(m.value().start(), m.value().end());
@@ -103,18 +101,18 @@ public final class LanguageService {
         if (!(ctx.container() instanceof Obj obj)) {
             return List.of();
         }
-        List<CniSchemas.Schema> at = c.schemasAt(schemas, ctx.path());
         if (ctx.where() == LenientJson.Where.KEY) {
-            return keyItems(doc, offset, obj, ctx.member(), at);
+            return keyItems(doc, offset, obj, ctx.member(),
+                    schemas.knownKeys(c.json(), c.list(), CniContext.pointer(ctx.path())));
         }
         if (ctx.where() == LenientJson.Where.VALUE && ctx.member() != null) {
-            return valueItems(doc, offset, c, ctx, at);
+            return valueItems(doc, offset, c, ctx);
         }
         return List.of();
     }
 
     private List<CompletionItem> keyItems(TextDocument doc, int offset, Obj obj, Member editing,
-                                          List<CniSchemas.Schema> at) {
+                                          List<CniSchemas.KeyInfo> keys) {
         Set<String> present = obj.members().stream().filter(m -> m != editing && m.key() != null)
                 .map(Member::key).collect(Collectors.toSet());
         Range replace;
@@ -132,19 +130,17 @@ public final class LanguageService {
         }
         List<CompletionItem> out = new ArrayList<>();
         int order = 0;
-        for (Map.Entry<String, CniSchemas.Property> e : schemas.properties(at).entrySet()) {
-            if (present.contains(e.getKey())) {
+        for (CniSchemas.KeyInfo k : keys) {
+            if (present.contains(k.name())) {
                 continue;
             }
-            CompletionItem item = new CompletionItem(e.getKey());
+            CompletionItem item = new CompletionItem(k.name());
             item.setKind(CompletionItemKind.Property);
-            String type = e.getValue().type(schemas);
-            item.setDetail(type.isEmpty() ? null : type);
-            String description = e.getValue().description(schemas);
-            if (!description.isEmpty()) {
-                item.setDocumentation(new MarkupContent(MarkupKind.MARKDOWN, description));
+            item.setDetail(k.type().isEmpty() ? null : k.type());
+            if (!k.description().isEmpty()) {
+                item.setDocumentation(new MarkupContent(MarkupKind.MARKDOWN, k.description()));
             }
-            String quoted = "\"" + e.getKey() + "\"";
+            String quoted = "\"" + k.name() + "\"";
             item.setFilterText(quoted);
             item.setSortText(String.format("%03d", order++));
             item.setTextEdit(org.eclipse.lsp4j.jsonrpc.messages.Either.forLeft(
@@ -154,16 +150,16 @@ public final class LanguageService {
         return out;
     }
 
-    private List<CompletionItem> valueItems(TextDocument doc, int offset, CniContext c, LenientJson.Context ctx,
-                                            List<CniSchemas.Schema> at) {
+    private List<CompletionItem> valueItems(TextDocument doc, int offset, CniContext c, LenientJson.Context ctx) {
         Member m = ctx.member();
         List<String> values = new ArrayList<>();
         if ("type".equals(m.key()) && c.isPlugin(ctx.path())) {
-            schemas.pluginTypes().keySet().forEach(t -> values.add("\"" + t + "\""));
+            schemas.pluginTypes().forEach(t -> values.add("\"" + t + "\""));
         } else if ("type".equals(m.key()) && c.isIpam(ctx.path())) {
-            schemas.ipamTypes().keySet().forEach(t -> values.add("\"" + t + "\""));
+            schemas.ipamTypes().forEach(t -> values.add("\"" + t + "\""));
         } else {
-            schemas.property(at, m.key()).ifPresent(p -> values.addAll(p.values(schemas)));
+            values.addAll(schemas.values(c.json(), c.list(), CniContext.pointer(ctx.path()) + "/"
+                    + m.key().replace("~", "~0").replace("/", "~1")));
         }
         Range replace = m.value() instanceof Scalar s ? doc.range(s.start(), s.closed() ? s.end()
                 : Math.min(s.end(), Math.max(offset, s.start()))) : doc.range(offset, offset);

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class WorkspaceModelTest {
     static final String BAD = "{\"name\": \"n\", \"plugins\": [{\"type\": \"bridge\",}]}";
-    static final String OK = "{\"name\": \"n\", \"plugins\": [{\"type\": \"bridge\"}]}";
+    static final String OK = "{\"cniVersion\": \"1.0.0\", \"name\": \"n\", \"plugins\": [{\"type\": \"bridge\", \"hairpinMode\": true}]}";
 
     @Test
     void openDocumentsOverrideDiskFilesAndKeepTheClientsUriSpelling() {
