@@ -27,7 +27,11 @@ import org.eclipse.lsp4j.Range;
  * <p>Conversion ({@link #toLsp}): range as is (both are zero-based UTF-16), severity by name (ERROR..HINT are
  * LSP's 1..4), {@code code} = rule id, {@code codeDescription.href} = {@link RuleInfo#helpUri()},
  * {@code source} = {@code "podnet"}, {@code relatedInformation} from {@link Diagnostic#related()}, and
- * {@code data} = the rule id (kept by clients that drop {@code code}, read back by code actions).
+ * {@code data} = a JSON object (kept by clients that drop {@code code}, read back by code actions):
+ * <pre>{"rule": "CNI005",
+ *  "fix": {"title": "Rename \"hairpinmode\" to \"hairpinMode\"",
+ *          "edits": [{"range": {"start": {"line": 0, "character": 50}, "end": {...}}, "newText": "..."}]}}</pre>
+ * where {@code fix} is present only when the rule produced a {@link Diagnostic.Fix} (ranges as LSP ranges).
  */
 public final class LspDiagnostics {
     /** The {@code source} of every diagnostic podnet publishes. */
@@ -112,7 +116,7 @@ public final class LspDiagnostics {
                 new DiagnosticCodeDescription(r.helpUri())));
         x.setSource(SOURCE);
         x.setMessage(d.message());
-        x.setData(d.rule());
+        x.setData(data(d));
         if (!d.related().isEmpty()) {
             List<DiagnosticRelatedInformation> rel = new ArrayList<>();
             for (Diagnostic.Related r : d.related()) {
@@ -122,6 +126,55 @@ public final class LspDiagnostics {
             x.setRelatedInformation(rel);
         }
         return x;
+    }
+
+    /** The {@code data} object of a converted diagnostic (see the class comment). */
+    public static com.google.gson.JsonObject data(Diagnostic d) {
+        com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+        o.addProperty("rule", d.rule());
+        if (d.fix() != null) {
+            com.google.gson.JsonObject fix = new com.google.gson.JsonObject();
+            fix.addProperty("title", d.fix().title());
+            com.google.gson.JsonArray edits = new com.google.gson.JsonArray();
+            for (Diagnostic.Edit e : d.fix().edits()) {
+                com.google.gson.JsonObject je = new com.google.gson.JsonObject();
+                je.add("range", position(e.range().startLine(), e.range().startChar(), e.range().endLine(),
+                        e.range().endChar()));
+                je.addProperty("newText", e.newText());
+                edits.add(je);
+            }
+            fix.add("edits", edits);
+            o.add("fix", fix);
+        }
+        return o;
+    }
+
+    private static com.google.gson.JsonObject position(int sl, int sc, int el, int ec) {
+        com.google.gson.JsonObject r = new com.google.gson.JsonObject();
+        com.google.gson.JsonObject s = new com.google.gson.JsonObject();
+        s.addProperty("line", sl);
+        s.addProperty("character", sc);
+        com.google.gson.JsonObject e = new com.google.gson.JsonObject();
+        e.addProperty("line", el);
+        e.addProperty("character", ec);
+        r.add("start", s);
+        r.add("end", e);
+        return r;
+    }
+
+    /** The rule id of an LSP diagnostic: its {@code code}, else {@code data.rule}; null when neither. */
+    public static String ruleOf(org.eclipse.lsp4j.Diagnostic d) {
+        if (d.getCode() != null && d.getCode().isLeft() && d.getCode().getLeft() != null) {
+            return d.getCode().getLeft();
+        }
+        Object data = d.getData();
+        if (data instanceof com.google.gson.JsonObject o && o.has("rule") && o.get("rule").isJsonPrimitive()) {
+            return o.get("rule").getAsString();
+        }
+        if (data instanceof com.google.gson.JsonPrimitive p && p.isString()) {
+            return p.getAsString();
+        }
+        return data instanceof String s ? s : null;
     }
 
     /** Converts a podnet range to an LSP range (same coordinates). */

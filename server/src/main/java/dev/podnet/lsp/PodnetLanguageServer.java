@@ -353,7 +353,8 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
             String uri = entry.getKey();
             Integer version = snap.openVersions().get(uri);
             Map.Entry<String, List<org.eclipse.lsp4j.Diagnostic>> e = version != null ? entry
-                    : Map.entry(uri, entry.getValue().stream().filter(d -> !SKIPPED_RULE.equals(d.getData())).toList());
+                    : Map.entry(uri, entry.getValue().stream()
+                            .filter(d -> !SKIPPED_RULE.equals(LspDiagnostics.ruleOf(d))).toList());
             if (version != null) {
                 Optional<TextDocument> now = model.document(uri);
                 if (now.isEmpty() || now.get().version() != version) {
