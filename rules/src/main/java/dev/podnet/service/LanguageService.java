@@ -41,7 +41,10 @@ import org.eclipse.lsp4j.TextEdit;
  *       the cursor that it does not have yet; at a value position, the plugin/IPAM types that ship a schema
  *       for {@code type}, else the key's {@code const}/{@code enum}/{@code examples} or true/false.</li>
  *   <li>Document symbols: for CNI, the network (its {@code name}) with its plugins by {@code type}; for
- *       manifests, each object as {@code Kind name}.</li>
+ *       manifests, each object as {@code Kind name}; a NetworkPolicy has its {@code podSelector} and each rule
+ *       ({@code ingress rule N}, {@code egress rule N}, 1-based) as children.</li>
+ *   <li>With the workspace inventory: hover on selectors and policies, "selects N pods" code lenses, label
+ *       completion in selectors ({@link InventoryFeatures}).</li>
  *   <li>Quick fixes: {@link QuickFixes}.</li>
  * </ul>
  */
@@ -62,6 +65,49 @@ public final class LanguageService {
     /** The schemas in use. */
     public CniSchemas.Catalog schemas() {
         return schemas;
+    }
+
+    /**
+     * Hover with the inventory: on a NetworkPolicy's selectors, peers, kind or name what they match
+     * ({@link InventoryFeatures#hover}); elsewhere as {@link #hover(TextDocument, Position)}.
+     *
+     * @param inv the workspace inventory, or null when none is built yet
+     */
+    public Optional<Hover> hover(TextDocument doc, Position pos, dev.podnet.inventory.Inventory inv) {
+        try {
+            Optional<Hover> h = InventoryFeatures.hover(doc, pos, inv);
+            if (h.isPresent()) {
+                return h;
+            }
+        } catch (RuntimeException e) {
+            // an odd manifest gives no inventory hover; the schema hover may still answer
+        }
+        return hover(doc, pos);
+    }
+
+    /**
+     * Completion with the inventory: label keys and values inside NetworkPolicy selectors
+     * ({@link InventoryFeatures#labelCompletion}), else as {@link #completion(TextDocument, Position)}.
+     */
+    public List<CompletionItem> completion(TextDocument doc, Position pos, dev.podnet.inventory.Inventory inv) {
+        List<CompletionItem> c = completion(doc, pos);
+        if (!c.isEmpty()) {
+            return c;
+        }
+        try {
+            return InventoryFeatures.labelCompletion(doc, pos, inv);
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /** Code lenses: "selects N pods" on each NetworkPolicy ({@link InventoryFeatures#codeLenses}). */
+    public List<org.eclipse.lsp4j.CodeLens> codeLenses(TextDocument doc, dev.podnet.inventory.Inventory inv) {
+        try {
+            return InventoryFeatures.codeLenses(doc, inv);
+        } catch (RuntimeException e) {
+            return List.of();
+        }
     }
 
     /** Hover for the key (or value of a key) under the cursor in a CNI configuration; empty elsewhere. */
@@ -261,8 +307,44 @@ public final class LanguageService {
             DocumentSymbol s = new DocumentSymbol(kind + (name.isEmpty() ? "" : " " + name), SymbolKind.Class, full,
                     sel);
             s.setDetail(ns.isEmpty() ? sd.root().path("apiVersion").asText("") : "namespace " + ns);
-            s.setChildren(List.of());
+            s.setChildren(kind.equals("NetworkPolicy") ? policyChildren(sd, full) : List.of());
             out.add(s);
+        }
+        return out;
+    }
+
+    /** podSelector, then "ingress rule N" / "egress rule N" (1-based) with their peers and ports as detail. */
+    private static List<DocumentSymbol> policyChildren(SourceDoc sd, Range full) {
+        List<DocumentSymbol> out = new ArrayList<>();
+        if (sd.valueRanges().containsKey("/spec/podSelector")) {
+            Range r = LspDiagnostics.range(sd.keyRangeOf("/spec/podSelector"));
+            Range v = LspDiagnostics.range(sd.rangeOf("/spec/podSelector"));
+            Range whole = new Range(r.getStart(), compare(v.getEnd(), r.getEnd()) > 0 ? v.getEnd() : r.getEnd());
+            if (contains(full, whole)) {
+                DocumentSymbol s = new DocumentSymbol("podSelector", SymbolKind.Field, whole, r);
+                s.setChildren(List.of());
+                out.add(s);
+            }
+        }
+        for (String dir : List.of("ingress", "egress")) {
+            var rules = sd.at("/spec/" + dir);
+            for (int i = 0; i < rules.size(); i++) {
+                String p = "/spec/" + dir + "/" + i;
+                Range r = LspDiagnostics.range(sd.rangeOf(p));
+                if (!contains(full, r)) {
+                    continue;
+                }
+                Range sel = new Range(r.getStart(), r.getStart().getLine() == r.getEnd().getLine() ? r.getEnd()
+                        : new Position(r.getStart().getLine(), sd.source().line(r.getStart().getLine()).length()));
+                DocumentSymbol s = new DocumentSymbol(dir + " rule " + (i + 1), SymbolKind.Method, r, sel);
+                var rule = sd.at(p);
+                int peers = rule.path(dir.equals("ingress") ? "from" : "to").size();
+                int ports = rule.path("ports").size();
+                s.setDetail((peers == 0 ? "any peer" : peers + " peer" + (peers == 1 ? "" : "s")) + ", "
+                        + (ports == 0 ? "all ports" : ports + " port" + (ports == 1 ? "" : "s")));
+                s.setChildren(List.of());
+                out.add(s);
+            }
         }
         return out;
     }

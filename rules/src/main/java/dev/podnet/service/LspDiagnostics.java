@@ -81,6 +81,16 @@ public final class LspDiagnostics {
     public static Map<String, List<org.eclipse.lsp4j.Diagnostic>> validate(LintEngine engine,
                                                                           WorkspaceModel.Snapshot snapshot,
                                                                           LintOptions options, ReadCache cache) {
+        return validate(engine, snapshot, options, cache, ws -> { });
+    }
+
+    /**
+     * As {@link #validate(LintEngine, WorkspaceModel.Snapshot, LintOptions, ReadCache)}, handing the workspace the
+     * lint read to {@code read} (the language server builds its inventory from it, no second parse).
+     */
+    public static Map<String, List<org.eclipse.lsp4j.Diagnostic>> validate(
+            LintEngine engine, WorkspaceModel.Snapshot snapshot, LintOptions options, ReadCache cache,
+            java.util.function.Consumer<dev.podnet.lint.Workspace> read) {
         Map<String, List<org.eclipse.lsp4j.Diagnostic>> out = new LinkedHashMap<>();
         List<SourceFile> files = new ArrayList<>(snapshot.inputs().size());
         List<Diagnostic> findings = new ArrayList<>();
@@ -91,6 +101,7 @@ public final class LspDiagnostics {
         }
         cache.entries = next;
         LintEngine.Result r = engine.lintRead(files, findings, options);
+        read.accept(r.workspace());
         for (Diagnostic d : r.diagnostics()) {
             out.computeIfAbsent(d.file(), k -> new ArrayList<>()).add(toLsp(d, snapshot));
         }
