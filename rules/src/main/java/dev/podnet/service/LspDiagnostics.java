@@ -31,7 +31,9 @@ import org.eclipse.lsp4j.Range;
  * <pre>{"rule": "CNI005",
  *  "fix": {"title": "Rename \"hairpinmode\" to \"hairpinMode\"",
  *          "edits": [{"range": {"start": {"line": 0, "character": 50}, "end": {...}}, "newText": "..."}]}}</pre>
- * where {@code fix} is present only when the rule produced a {@link Diagnostic.Fix} (ranges as LSP ranges).
+ * where {@code fix} is present only when the rule produced a {@link Diagnostic.Fix} (ranges as LSP ranges), and
+ * then {@code "version"} is the version of the open document the edits were computed on (absent for files
+ * that are not open).
  */
 public final class LspDiagnostics {
     /** The {@code source} of every diagnostic podnet publishes. */
@@ -127,7 +129,12 @@ public final class LspDiagnostics {
                 new DiagnosticCodeDescription(r.helpUri())));
         x.setSource(SOURCE);
         x.setMessage(d.message());
-        x.setData(data(d));
+        com.google.gson.JsonObject data = data(d);
+        Integer version = snapshot == null ? null : snapshot.openVersions().get(d.file());
+        if (version != null && data.has("fix")) {
+            data.addProperty("version", version);
+        }
+        x.setData(data);
         if (!d.related().isEmpty()) {
             List<DiagnosticRelatedInformation> rel = new ArrayList<>();
             for (Diagnostic.Related r : d.related()) {

@@ -76,10 +76,16 @@ public final class QuickFixes {
         return Optional.of(a);
     };
 
-    /** The fix a rule computed ({@code data.fix}, see {@link LspDiagnostics}), offered as the preferred fix. */
+    /**
+     * The fix a rule computed ({@code data.fix}, see {@link LspDiagnostics}), offered as the preferred fix; not
+     * offered when {@code data.version} names another version of the document than the current one.
+     */
     public static final Fix FROM_DATA = (doc, d) -> {
         if (!(d.getData() instanceof JsonObject data) || !data.has("fix") || !data.get("fix").isJsonObject()) {
             return Optional.empty();
+        }
+        if (data.has("version") && data.get("version").getAsInt() != doc.version()) {
+            return Optional.empty(); // computed on an older text: the edits would land in the wrong place
         }
         JsonObject fix = data.getAsJsonObject("fix");
         List<TextEdit> edits = new ArrayList<>();
