@@ -117,8 +117,7 @@ public record ProjectConfig(Path file, Map<String, RuleSetting> rules, List<Glob
             if (s == null) {
                 out.add(d);
             } else if (s.enabled()) {
-                out.add(s.severity() == null ? d : new Diagnostic(d.file(), d.range(), s.severity(), d.rule(),
-                        d.message(), d.related()));
+                out.add(s.severity() == null ? d : d.withSeverity(s.severity()));
             }
         }
         return out;

@@ -61,6 +61,17 @@ public final class InventoryBuilder {
     private InventoryBuilder() {
     }
 
+    /**
+     * Binds a manifest tree to a fabric8 model class. The source parsers give whole numbers that fit an int as
+     * {@code int} nodes, which fabric8's {@code IntOrString} (ports, targetPorts) requires.
+     *
+     * @throws com.fasterxml.jackson.core.JsonProcessingException when the tree does not fit the class
+     */
+    public static <T> T convert(JsonNode node, Class<T> type)
+            throws com.fasterxml.jackson.core.JsonProcessingException {
+        return MAPPER.treeToValue(node, type);
+    }
+
     /** Builds the inventory of every manifest and project file in the workspace. */
     public static Inventory build(Workspace ws) {
         InventoryBuilder b = new InventoryBuilder();
@@ -113,22 +124,22 @@ public final class InventoryBuilder {
         String ns = namespaceOf(node);
         try {
             switch (kind) {
-                case "Namespace" -> namespace(MAPPER.treeToValue(node, Namespace.class), ref);
+                case "Namespace" -> namespace(convert(node, Namespace.class), ref);
                 case "Pod" -> {
-                    Pod p = MAPPER.treeToValue(node, Pod.class);
+                    Pod p = convert(node, Pod.class);
                     referencedNamespaces.add(ns);
                     pods.add(pod(ns, name(node), "Pod", p.getMetadata() == null ? null : p.getMetadata().getLabels(),
                             p.getSpec(), ips(p), ref, "/metadata/labels"));
                 }
                 case "Service" -> {
                     referencedNamespaces.add(ns);
-                    services.add(service(ns, MAPPER.treeToValue(node, Service.class), ref));
+                    services.add(service(ns, convert(node, Service.class), ref));
                 }
-                case "Node" -> nodes.add(node(MAPPER.treeToValue(node, Node.class), ref));
+                case "Node" -> nodes.add(node(convert(node, Node.class), ref));
                 case "NetworkPolicy" -> {
                     if (node.path("apiVersion").asText("").startsWith("networking.k8s.io/")) {
                         referencedNamespaces.add(ns);
-                        policies.add(new PolicyInfo(ns, name(node), MAPPER.treeToValue(node, NetworkPolicy.class),
+                        policies.add(new PolicyInfo(ns, name(node), convert(node, NetworkPolicy.class),
                                 ref));
                     }
                 }
@@ -137,7 +148,7 @@ public final class InventoryBuilder {
                         String tp = kind.equals("CronJob") ? "/spec/jobTemplate/spec/template" : "/spec/template";
                         JsonNode t = node.at(tp);
                         if (t.isObject()) {
-                            PodTemplateSpec tpl = MAPPER.treeToValue(t, PodTemplateSpec.class);
+                            PodTemplateSpec tpl = convert(t, PodTemplateSpec.class);
                             referencedNamespaces.add(ns);
                             workloads.add(pod(ns, name(node), kind, tpl.getMetadata() == null ? null
                                     : tpl.getMetadata().getLabels(), tpl.getSpec(), List.of(), ref,

@@ -96,7 +96,7 @@ public final class LintEngine {
                 continue;
             }
             Severity s = options.severityOverrides().get(d.rule());
-            result.add(s == null ? d : new Diagnostic(d.file(), d.range(), s, d.rule(), d.message(), d.related()));
+            result.add(s == null ? d : d.withSeverity(s));
         }
         result.sort(Comparator.<Diagnostic>comparingInt(d -> order.getOrDefault(d.file(), Integer.MAX_VALUE))
                 .thenComparing(Diagnostic::file)
@@ -258,6 +258,12 @@ public final class LintEngine {
         }
 
         @Override
+        public void report(String rule, String file, Range range, String message, List<Diagnostic.Related> related,
+                           Diagnostic.Fix fix) {
+            out.add(new Diagnostic(file, range, registry.require(rule).severity(), rule, message, related, fix));
+        }
+
+        @Override
         public void report(String rule, SourceDoc doc, String pointer, String message,
                            List<Diagnostic.Related> related) {
             if (!suppressed(rule, doc, pointer)) {
@@ -270,6 +276,20 @@ public final class LintEngine {
                               List<Diagnostic.Related> related) {
             if (!suppressed(rule, doc, pointer)) {
                 report(rule, doc.source().path(), doc.keyRangeOf(pointer), message, related);
+            }
+        }
+
+        @Override
+        public void reportKey(String rule, SourceDoc doc, String pointer, String message, Diagnostic.Fix fix) {
+            if (!suppressed(rule, doc, pointer)) {
+                report(rule, doc.source().path(), doc.keyRangeOf(pointer), message, List.of(), fix);
+            }
+        }
+
+        @Override
+        public void report(String rule, SourceDoc doc, String pointer, String message, Diagnostic.Fix fix) {
+            if (!suppressed(rule, doc, pointer)) {
+                report(rule, doc.source().path(), doc.rangeOf(pointer), message, List.of(), fix);
             }
         }
 

@@ -29,6 +29,25 @@ public interface Reporter {
         reportKey(rule, doc, pointer, message, List.of());
     }
 
+    /**
+     * Reports at an explicit range with a {@link Diagnostic.Fix} the language server offers as a quick fix.
+     * Reporters that keep no fixes drop it.
+     */
+    default void report(String rule, String file, Range range, String message, List<Diagnostic.Related> related,
+                        Diagnostic.Fix fix) {
+        report(rule, file, range, message, related);
+    }
+
+    /** As {@link #report(String, SourceDoc, String, String)}, with a fix (null for none). */
+    default void report(String rule, SourceDoc doc, String pointer, String message, Diagnostic.Fix fix) {
+        report(rule, doc, pointer, message);
+    }
+
+    /** As {@link #reportKey(String, SourceDoc, String, String)}, with a fix (null for none). */
+    default void reportKey(String rule, SourceDoc doc, String pointer, String message, Diagnostic.Fix fix) {
+        reportKey(rule, doc, pointer, message);
+    }
+
     /** Checks whether the run was cancelled (the language server cancels stale runs); throws if so. */
     default void checkCanceled() {
     }

@@ -1,9 +1,7 @@
 package dev.podnet.service;
 
-import dev.podnet.service.LenientJson.Arr;
 import dev.podnet.service.LenientJson.Node;
 import dev.podnet.service.LenientJson.Obj;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -14,17 +12,39 @@ import java.util.Optional;
  * <p>The file is read with {@link LenientJson} so the answer holds while the text is half typed. The top-level
  * object is a configuration list when it has {@code plugins} (or, with neither {@code plugins} nor {@code type},
  * when the file ends in {@code .conflist}); a single-plugin configuration when it has {@code type} (or the file
- * ends in {@code .conf}); a Kubernetes object ({@code apiVersion} and {@code kind}) is not CNI. The schemas of an
- * object are found by walking the path from the root through {@code properties}/{@code items}, and where the CNI
- * spec dispatches on a {@code type} (a plugin object: the root of a single-plugin config or an element of
- * {@code plugins}; an {@code ipam} object of a plugin) the schema of that type is put first (CNI SPEC.md
- * section 1 "Plugin configuration objects" and section 4 "Plugin delegation").
- *
- * @param root    the top-level object
- * @param list    true for a conflist
- * @param context the cursor context
+ * ends in {@code .conf}); a Kubernetes object ({@code apiVersion} and {@code kind}) is not CNI. Schema answers
+ * for a location come from {@link dev.podnet.cni.schema.CniSchemas.Catalog} with the document as a Jackson tree
+ * ({@link #json()}) and the location's JSON pointer ({@link #pointer(List)}); the catalog applies the CNI spec's
+ * dispatch on {@code type} (CNI SPEC.md section 1 "Plugin configuration objects", section 4 "Plugin
+ * delegation").
  */
-public record CniContext(Obj root, boolean list, LenientJson.Context context) {
+public final class CniContext {
+    private final Obj root;
+    private final boolean list;
+    private final LenientJson.Context context;
+    private com.fasterxml.jackson.databind.JsonNode json;
+
+    /** A context over a parsed top-level object. */
+    public CniContext(Obj root, boolean list, LenientJson.Context context) {
+        this.root = root;
+        this.list = list;
+        this.context = context;
+    }
+
+    /** The top-level object. */
+    public Obj root() {
+        return root;
+    }
+
+    /** True for a conflist. */
+    public boolean list() {
+        return list;
+    }
+
+    /** The cursor context. */
+    public LenientJson.Context context() {
+        return context;
+    }
 
     /** The context at {@code offset}, or empty when the document is not a CNI configuration. */
     public static Optional<CniContext> of(TextDocument doc, int offset) {
@@ -72,37 +92,23 @@ public record CniContext(Obj root, boolean list, LenientJson.Context context) {
                 && isPlugin(path.subList(0, path.size() - 1));
     }
 
-    /** The schemas describing the object (or array) at {@code path}; most specific first. */
-    public List<CniSchemas.Schema> schemasAt(CniSchemas all, List<Object> path) {
-        List<CniSchemas.Schema> cur = new ArrayList<>();
-        if (list) {
-            all.conflist().ifPresent(cur::add);
-        } else {
-            all.plugin(root.string("type")).ifPresent(cur::add);
-            all.netconf().ifPresent(cur::add);
+    /**
+     * The document as a Jackson tree for the schema look-ups ({@link LenientJson#toJson}); built once per
+     * context.
+     */
+    public com.fasterxml.jackson.databind.JsonNode json() {
+        if (json == null) {
+            json = LenientJson.toJson(root);
         }
-        Node node = root;
-        for (int i = 0; i < path.size(); i++) {
-            Object step = path.get(i);
-            List<CniSchemas.Schema> next = new ArrayList<>();
-            if (step instanceof String key) {
-                all.property(cur, key).ifPresent(pr -> next.addAll(pr.definitions()));
-                node = node instanceof Obj o && o.member(key) != null ? o.member(key).value() : null;
-            } else {
-                for (CniSchemas.Schema s : cur) {
-                    all.items(s).ifPresent(next::add);
-                }
-                int idx = (Integer) step;
-                node = node instanceof Arr a && idx < a.items().size() ? a.items().get(idx) : null;
-            }
-            List<Object> sub = path.subList(0, i + 1);
-            if (node instanceof Obj o) {
-                Optional<CniSchemas.Schema> typed = isPlugin(sub) ? all.plugin(o.string("type"))
-                        : isIpam(sub) ? all.ipam(o.string("type")) : Optional.empty();
-                typed.ifPresent(t -> next.add(0, t));
-            }
-            cur = next;
+        return json;
+    }
+
+    /** The RFC 6901 JSON pointer of a path of keys (String) and indexes (Integer), e.g. {@code /plugins/0}. */
+    public static String pointer(List<Object> path) {
+        StringBuilder b = new StringBuilder();
+        for (Object step : path) {
+            b.append('/').append(step.toString().replace("~", "~0").replace("/", "~1"));
         }
-        return cur;
+        return b.toString();
     }
 }

@@ -1,5 +1,6 @@
 package dev.podnet.service;
 
+import dev.podnet.cni.schema.CniSchemas;
 import dev.podnet.lint.DocKind;
 import dev.podnet.lint.InputFile;
 import dev.podnet.lint.LintEngine;
@@ -35,32 +36,78 @@ import org.eclipse.lsp4j.TextEdit;
  *
  * <ul>
  *   <li>Hover on a key (or its value) of a CNI configuration: the key's {@code description} from the CNI
- *       schemas ({@link CniSchemas}), with its type.</li>
+ *       schemas ({@link CniSchemas.Catalog}), with its type.</li>
  *   <li>Completion in a CNI configuration: at a key position, the keys the schemas allow for the object under
  *       the cursor that it does not have yet; at a value position, the plugin/IPAM types that ship a schema
  *       for {@code type}, else the key's {@code const}/{@code enum}/{@code examples} or true/false.</li>
  *   <li>Document symbols: for CNI, the network (its {@code name}) with its plugins by {@code type}; for
- *       manifests, each object as {@code Kind name}.</li>
+ *       manifests, each object as {@code Kind name}; a NetworkPolicy has its {@code podSelector} and each rule
+ *       ({@code ingress rule N}, {@code egress rule N}, 1-based) as children.</li>
+ *   <li>With the workspace inventory: hover on selectors and policies, "selects N pods" code lenses, label
+ *       completion in selectors ({@link InventoryFeatures}).</li>
  *   <li>Quick fixes: {@link QuickFixes}.</li>
  * </ul>
  */
 public final class LanguageService {
-    private final CniSchemas schemas;
+    private final CniSchemas.Catalog schemas;
     private final QuickFixes fixes = new QuickFixes();
 
     /** A service over the given schemas. */
-    public LanguageService(CniSchemas schemas) {
+    public LanguageService(CniSchemas.Catalog schemas) {
         this.schemas = schemas;
     }
 
     /** A service over the schemas podnet ships. */
     public static LanguageService standard() {
-        return new LanguageService(CniSchemas.standard());
+        return new LanguageService(CniSchemas.Catalog.standard());
     }
 
     /** The schemas in use. */
-    public CniSchemas schemas() {
+    public CniSchemas.Catalog schemas() {
         return schemas;
+    }
+
+    /**
+     * Hover with the inventory: on a NetworkPolicy's selectors, peers, kind or name what they match
+     * ({@link InventoryFeatures#hover}); elsewhere as {@link #hover(TextDocument, Position)}.
+     *
+     * @param inv the workspace inventory, or null when none is built yet
+     */
+    public Optional<Hover> hover(TextDocument doc, Position pos, dev.podnet.inventory.Inventory inv) {
+        try {
+            Optional<Hover> h = InventoryFeatures.hover(doc, pos, inv);
+            if (h.isPresent()) {
+                return h;
+            }
+        } catch (RuntimeException e) {
+            // an odd manifest gives no inventory hover; the schema hover may still answer
+        }
+        return hover(doc, pos);
+    }
+
+    /**
+     * Completion with the inventory: label keys and values inside NetworkPolicy selectors
+     * ({@link InventoryFeatures#labelCompletion}), else as {@link #completion(TextDocument, Position)}.
+     */
+    public List<CompletionItem> completion(TextDocument doc, Position pos, dev.podnet.inventory.Inventory inv) {
+        List<CompletionItem> c = completion(doc, pos);
+        if (!c.isEmpty()) {
+            return c;
+        }
+        try {
+            return InventoryFeatures.labelCompletion(doc, pos, inv);
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /** Code lenses: "selects N pods" on each NetworkPolicy ({@link InventoryFeatures#codeLenses}). */
+    public List<org.eclipse.lsp4j.CodeLens> codeLenses(TextDocument doc, dev.podnet.inventory.Inventory inv) {
+        try {
+            return InventoryFeatures.codeLenses(doc, inv);
+        } catch (RuntimeException e) {
+            return List.of();
+        }
     }
 
     /** Hover for the key (or value of a key) under the cursor in a CNI configuration; empty elsewhere. */
@@ -75,16 +122,13 @@ public final class LanguageService {
         if (m == null || m.key() == null || !(ctx.container() instanceof Obj)) {
             return Optional.empty();
         }
-        List<CniSchemas.Schema> at = c.get().schemasAt(schemas, ctx.path());
-        Optional<CniSchemas.Property> prop = schemas.property(at, m.key());
-        if (prop.isEmpty()) {
+        String pointer = CniContext.pointer(ctx.path()) + "/" + m.key().replace("~", "~0").replace("/", "~1");
+        Optional<String> described = schemas.describe(c.get().json(), c.get().list(), pointer);
+        if (described.isEmpty() || described.get().isEmpty()) {
             return Optional.empty();
         }
-        String description = prop.get().description(schemas);
-        if (description.isEmpty()) {
-            return Optional.empty();
-        }
-        String type = prop.get().type(schemas);
+        String description = described.get();
+        String type = schemas.type(c.get().json(), c.get().list(), pointer);
         String md = "**" + m.key() + "**" + (type.isEmpty() ? "" : " (`" + type + "`)") + "\n\n" + description;
         Range r = ctx.where() == LenientJson.Where.KEY ? doc.range(m.keyStart(), m.keyEnd())
                 : doc.range(m.value().start(), m.value().end());
@@ -103,18 +147,18 @@ public final class LanguageService {
         if (!(ctx.container() instanceof Obj obj)) {
             return List.of();
         }
-        List<CniSchemas.Schema> at = c.schemasAt(schemas, ctx.path());
         if (ctx.where() == LenientJson.Where.KEY) {
-            return keyItems(doc, offset, obj, ctx.member(), at);
+            return keyItems(doc, offset, obj, ctx.member(),
+                    schemas.knownKeys(c.json(), c.list(), CniContext.pointer(ctx.path())));
         }
         if (ctx.where() == LenientJson.Where.VALUE && ctx.member() != null) {
-            return valueItems(doc, offset, c, ctx, at);
+            return valueItems(doc, offset, c, ctx);
         }
         return List.of();
     }
 
     private List<CompletionItem> keyItems(TextDocument doc, int offset, Obj obj, Member editing,
-                                          List<CniSchemas.Schema> at) {
+                                          List<CniSchemas.KeyInfo> keys) {
         Set<String> present = obj.members().stream().filter(m -> m != editing && m.key() != null)
                 .map(Member::key).collect(Collectors.toSet());
         Range replace;
@@ -132,19 +176,17 @@ public final class LanguageService {
         }
         List<CompletionItem> out = new ArrayList<>();
         int order = 0;
-        for (Map.Entry<String, CniSchemas.Property> e : schemas.properties(at).entrySet()) {
-            if (present.contains(e.getKey())) {
+        for (CniSchemas.KeyInfo k : keys) {
+            if (present.contains(k.name())) {
                 continue;
             }
-            CompletionItem item = new CompletionItem(e.getKey());
+            CompletionItem item = new CompletionItem(k.name());
             item.setKind(CompletionItemKind.Property);
-            String type = e.getValue().type(schemas);
-            item.setDetail(type.isEmpty() ? null : type);
-            String description = e.getValue().description(schemas);
-            if (!description.isEmpty()) {
-                item.setDocumentation(new MarkupContent(MarkupKind.MARKDOWN, description));
+            item.setDetail(k.type().isEmpty() ? null : k.type());
+            if (!k.description().isEmpty()) {
+                item.setDocumentation(new MarkupContent(MarkupKind.MARKDOWN, k.description()));
             }
-            String quoted = "\"" + e.getKey() + "\"";
+            String quoted = "\"" + k.name() + "\"";
             item.setFilterText(quoted);
             item.setSortText(String.format("%03d", order++));
             item.setTextEdit(org.eclipse.lsp4j.jsonrpc.messages.Either.forLeft(
@@ -154,16 +196,16 @@ public final class LanguageService {
         return out;
     }
 
-    private List<CompletionItem> valueItems(TextDocument doc, int offset, CniContext c, LenientJson.Context ctx,
-                                            List<CniSchemas.Schema> at) {
+    private List<CompletionItem> valueItems(TextDocument doc, int offset, CniContext c, LenientJson.Context ctx) {
         Member m = ctx.member();
         List<String> values = new ArrayList<>();
         if ("type".equals(m.key()) && c.isPlugin(ctx.path())) {
-            schemas.pluginTypes().keySet().forEach(t -> values.add("\"" + t + "\""));
+            schemas.pluginTypes().forEach(t -> values.add("\"" + t + "\""));
         } else if ("type".equals(m.key()) && c.isIpam(ctx.path())) {
-            schemas.ipamTypes().keySet().forEach(t -> values.add("\"" + t + "\""));
+            schemas.ipamTypes().forEach(t -> values.add("\"" + t + "\""));
         } else {
-            schemas.property(at, m.key()).ifPresent(p -> values.addAll(p.values(schemas)));
+            values.addAll(schemas.values(c.json(), c.list(), CniContext.pointer(ctx.path()) + "/"
+                    + m.key().replace("~", "~0").replace("/", "~1")));
         }
         Range replace = m.value() instanceof Scalar s ? doc.range(s.start(), s.closed() ? s.end()
                 : Math.min(s.end(), Math.max(offset, s.start()))) : doc.range(offset, offset);
@@ -265,8 +307,44 @@ public final class LanguageService {
             DocumentSymbol s = new DocumentSymbol(kind + (name.isEmpty() ? "" : " " + name), SymbolKind.Class, full,
                     sel);
             s.setDetail(ns.isEmpty() ? sd.root().path("apiVersion").asText("") : "namespace " + ns);
-            s.setChildren(List.of());
+            s.setChildren(kind.equals("NetworkPolicy") ? policyChildren(sd, full) : List.of());
             out.add(s);
+        }
+        return out;
+    }
+
+    /** podSelector, then "ingress rule N" / "egress rule N" (1-based) with their peers and ports as detail. */
+    private static List<DocumentSymbol> policyChildren(SourceDoc sd, Range full) {
+        List<DocumentSymbol> out = new ArrayList<>();
+        if (sd.valueRanges().containsKey("/spec/podSelector")) {
+            Range r = LspDiagnostics.range(sd.keyRangeOf("/spec/podSelector"));
+            Range v = LspDiagnostics.range(sd.rangeOf("/spec/podSelector"));
+            Range whole = new Range(r.getStart(), compare(v.getEnd(), r.getEnd()) > 0 ? v.getEnd() : r.getEnd());
+            if (contains(full, whole)) {
+                DocumentSymbol s = new DocumentSymbol("podSelector", SymbolKind.Field, whole, r);
+                s.setChildren(List.of());
+                out.add(s);
+            }
+        }
+        for (String dir : List.of("ingress", "egress")) {
+            var rules = sd.at("/spec/" + dir);
+            for (int i = 0; i < rules.size(); i++) {
+                String p = "/spec/" + dir + "/" + i;
+                Range r = LspDiagnostics.range(sd.rangeOf(p));
+                if (!contains(full, r)) {
+                    continue;
+                }
+                Range sel = new Range(r.getStart(), r.getStart().getLine() == r.getEnd().getLine() ? r.getEnd()
+                        : new Position(r.getStart().getLine(), sd.source().line(r.getStart().getLine()).length()));
+                DocumentSymbol s = new DocumentSymbol(dir + " rule " + (i + 1), SymbolKind.Method, r, sel);
+                var rule = sd.at(p);
+                int peers = rule.path(dir.equals("ingress") ? "from" : "to").size();
+                int ports = rule.path("ports").size();
+                s.setDetail((peers == 0 ? "any peer" : peers + " peer" + (peers == 1 ? "" : "s")) + ", "
+                        + (ports == 0 ? "all ports" : ports + " port" + (ports == 1 ? "" : "s")));
+                s.setChildren(List.of());
+                out.add(s);
+            }
         }
         return out;
     }

@@ -179,6 +179,51 @@ public final class LenientJson {
         return n;
     }
 
+    /**
+     * The tree as Jackson nodes, for look-ups that take a {@code JsonNode}: objects and arrays as such (a member
+     * with no key or no value yet is left out; for a repeated key the first wins, as {@link Obj#member} reads),
+     * strings as text, {@code true}/{@code false}/{@code null} and JSON numbers as such, any other bare word as
+     * text.
+     */
+    public static com.fasterxml.jackson.databind.JsonNode toJson(Node n) {
+        var f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+        if (n instanceof Obj o) {
+            var out = f.objectNode();
+            for (Member m : o.members()) {
+                if (m.key() != null && m.value() != null && !out.has(m.key())) {
+                    out.set(m.key(), toJson(m.value()));
+                }
+            }
+            return out;
+        }
+        if (n instanceof Arr a) {
+            var out = f.arrayNode();
+            a.items().forEach(i -> out.add(toJson(i)));
+            return out;
+        }
+        Scalar s = (Scalar) n;
+        if (s.string() != null) {
+            return f.textNode(s.string());
+        }
+        switch (s.raw()) {
+            case "true" -> {
+                return f.booleanNode(true);
+            }
+            case "false" -> {
+                return f.booleanNode(false);
+            }
+            case "null" -> {
+                return f.nullNode();
+            }
+            default -> {
+                if (s.raw().matches("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?")) {
+                    return f.numberNode(new java.math.BigDecimal(s.raw()));
+                }
+                return f.textNode(s.raw());
+            }
+        }
+    }
+
     private static boolean commaBetween(Obj o, int from, int to) {
         for (int c : o.commas()) {
             if (c >= from && c < to) {

@@ -27,7 +27,13 @@ import org.eclipse.lsp4j.Range;
  * <p>Conversion ({@link #toLsp}): range as is (both are zero-based UTF-16), severity by name (ERROR..HINT are
  * LSP's 1..4), {@code code} = rule id, {@code codeDescription.href} = {@link RuleInfo#helpUri()},
  * {@code source} = {@code "podnet"}, {@code relatedInformation} from {@link Diagnostic#related()}, and
- * {@code data} = the rule id (kept by clients that drop {@code code}, read back by code actions).
+ * {@code data} = a JSON object (kept by clients that drop {@code code}, read back by code actions):
+ * <pre>{"rule": "CNI005",
+ *  "fix": {"title": "Rename \"hairpinmode\" to \"hairpinMode\"",
+ *          "edits": [{"range": {"start": {"line": 0, "character": 50}, "end": {...}}, "newText": "..."}]}}</pre>
+ * where {@code fix} is present only when the rule produced a {@link Diagnostic.Fix} (ranges as LSP ranges), and
+ * then {@code "version"} is the version of the open document the edits were computed on (absent for files
+ * that are not open).
  */
 public final class LspDiagnostics {
     /** The {@code source} of every diagnostic podnet publishes. */
@@ -77,6 +83,16 @@ public final class LspDiagnostics {
     public static Map<String, List<org.eclipse.lsp4j.Diagnostic>> validate(LintEngine engine,
                                                                           WorkspaceModel.Snapshot snapshot,
                                                                           LintOptions options, ReadCache cache) {
+        return validate(engine, snapshot, options, cache, ws -> { });
+    }
+
+    /**
+     * As {@link #validate(LintEngine, WorkspaceModel.Snapshot, LintOptions, ReadCache)}, handing the workspace the
+     * lint read to {@code read} (the language server builds its inventory from it, no second parse).
+     */
+    public static Map<String, List<org.eclipse.lsp4j.Diagnostic>> validate(
+            LintEngine engine, WorkspaceModel.Snapshot snapshot, LintOptions options, ReadCache cache,
+            java.util.function.Consumer<dev.podnet.lint.Workspace> read) {
         Map<String, List<org.eclipse.lsp4j.Diagnostic>> out = new LinkedHashMap<>();
         List<SourceFile> files = new ArrayList<>(snapshot.inputs().size());
         List<Diagnostic> findings = new ArrayList<>();
@@ -87,6 +103,7 @@ public final class LspDiagnostics {
         }
         cache.entries = next;
         LintEngine.Result r = engine.lintRead(files, findings, options);
+        read.accept(r.workspace());
         for (Diagnostic d : r.diagnostics()) {
             out.computeIfAbsent(d.file(), k -> new ArrayList<>()).add(toLsp(d, snapshot));
         }
@@ -112,7 +129,12 @@ public final class LspDiagnostics {
                 new DiagnosticCodeDescription(r.helpUri())));
         x.setSource(SOURCE);
         x.setMessage(d.message());
-        x.setData(d.rule());
+        com.google.gson.JsonObject data = data(d);
+        Integer version = snapshot == null ? null : snapshot.openVersions().get(d.file());
+        if (version != null && data.has("fix")) {
+            data.addProperty("version", version);
+        }
+        x.setData(data);
         if (!d.related().isEmpty()) {
             List<DiagnosticRelatedInformation> rel = new ArrayList<>();
             for (Diagnostic.Related r : d.related()) {
@@ -122,6 +144,55 @@ public final class LspDiagnostics {
             x.setRelatedInformation(rel);
         }
         return x;
+    }
+
+    /** The {@code data} object of a converted diagnostic (see the class comment). */
+    public static com.google.gson.JsonObject data(Diagnostic d) {
+        com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+        o.addProperty("rule", d.rule());
+        if (d.fix() != null) {
+            com.google.gson.JsonObject fix = new com.google.gson.JsonObject();
+            fix.addProperty("title", d.fix().title());
+            com.google.gson.JsonArray edits = new com.google.gson.JsonArray();
+            for (Diagnostic.Edit e : d.fix().edits()) {
+                com.google.gson.JsonObject je = new com.google.gson.JsonObject();
+                je.add("range", position(e.range().startLine(), e.range().startChar(), e.range().endLine(),
+                        e.range().endChar()));
+                je.addProperty("newText", e.newText());
+                edits.add(je);
+            }
+            fix.add("edits", edits);
+            o.add("fix", fix);
+        }
+        return o;
+    }
+
+    private static com.google.gson.JsonObject position(int sl, int sc, int el, int ec) {
+        com.google.gson.JsonObject r = new com.google.gson.JsonObject();
+        com.google.gson.JsonObject s = new com.google.gson.JsonObject();
+        s.addProperty("line", sl);
+        s.addProperty("character", sc);
+        com.google.gson.JsonObject e = new com.google.gson.JsonObject();
+        e.addProperty("line", el);
+        e.addProperty("character", ec);
+        r.add("start", s);
+        r.add("end", e);
+        return r;
+    }
+
+    /** The rule id of an LSP diagnostic: its {@code code}, else {@code data.rule}; null when neither. */
+    public static String ruleOf(org.eclipse.lsp4j.Diagnostic d) {
+        if (d.getCode() != null && d.getCode().isLeft() && d.getCode().getLeft() != null) {
+            return d.getCode().getLeft();
+        }
+        Object data = d.getData();
+        if (data instanceof com.google.gson.JsonObject o && o.has("rule") && o.get("rule").isJsonPrimitive()) {
+            return o.get("rule").getAsString();
+        }
+        if (data instanceof com.google.gson.JsonPrimitive p && p.isString()) {
+            return p.getAsString();
+        }
+        return data instanceof String s ? s : null;
     }
 
     /** Converts a podnet range to an LSP range (same coordinates). */

@@ -7,9 +7,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.podnet.lint.DocKind;
+import dev.podnet.lint.SourceFile;
 import org.eclipse.lsp4j.CodeAction;
 import org.eclipse.lsp4j.CodeActionKind;
 import org.eclipse.lsp4j.Diagnostic;
+import org.eclipse.lsp4j.Position;
+import org.eclipse.lsp4j.Range;
 import org.eclipse.lsp4j.TextEdit;
 import org.eclipse.lsp4j.WorkspaceEdit;
 
@@ -18,9 +24,18 @@ import org.eclipse.lsp4j.WorkspaceEdit;
  * {@code data}) and the document text and may offer a {@link CodeAction} with a text edit; a new fix is one more
  * entry in {@link #FIXES}.
  *
- * <p>Today: {@link #HAIRPIN}, for findings whose message mentions {@code hairpinMode} (the bridge plugin must
- * set {@code "hairpinMode": true} for a pod to reach itself through its own Service; plugins/main/bridge/bridge.go
- * sets the port's hairpin flag only when asked).
+ * <p>The contract with the rules, in order of preference:
+ * <ol>
+ *   <li>A rule that can compute its fix passes a {@link dev.podnet.diag.Diagnostic.Fix} to the reporter (helpers
+ *       in {@link dev.podnet.fix.Fixes}: rename a key, add to policyTypes, merge two peers, add a DNS egress
+ *       rule, replace a Service port by its targetPort, add the suppression annotation);
+ *       {@link LspDiagnostics} puts it in {@code data.fix} and {@link #FROM_DATA} offers it as is. Today: CNI005
+ *       (unknown key with a did-you-mean: rename).</li>
+ *   <li>Fixes keyed by the message, for rules that give none: {@link #HAIRPIN} (message mentions
+ *       {@code hairpinMode}), {@link #ADD_EGRESS} (message mentions both {@code policyTypes} and {@code Egress},
+ *       on a NetworkPolicy with egress rules whose policyTypes lacks Egress).</li>
+ *   <li>{@link #SUPPRESS}: any finding with a rule id (not SYN*) inside a Kubernetes manifest object.</li>
+ * </ol>
  */
 public final class QuickFixes {
 
@@ -61,8 +76,111 @@ public final class QuickFixes {
         return Optional.of(a);
     };
 
+    /**
+     * The fix a rule computed ({@code data.fix}, see {@link LspDiagnostics}), offered as the preferred fix; not
+     * offered when {@code data.version} names another version of the document than the current one.
+     */
+    public static final Fix FROM_DATA = (doc, d) -> {
+        if (!(d.getData() instanceof JsonObject data) || !data.has("fix") || !data.get("fix").isJsonObject()) {
+            return Optional.empty();
+        }
+        if (data.has("version") && data.get("version").getAsInt() != doc.version()) {
+            return Optional.empty(); // computed on an older text: the edits would land in the wrong place
+        }
+        JsonObject fix = data.getAsJsonObject("fix");
+        List<TextEdit> edits = new ArrayList<>();
+        for (JsonElement e : fix.getAsJsonArray("edits")) {
+            JsonObject o = e.getAsJsonObject();
+            JsonObject r = o.getAsJsonObject("range");
+            edits.add(new TextEdit(new Range(pos(r.getAsJsonObject("start")), pos(r.getAsJsonObject("end"))),
+                    o.get("newText").getAsString()));
+        }
+        return Optional.of(action(doc, d, fix.get("title").getAsString(), edits, true));
+    };
+
+    /**
+     * Adds {@code Egress} to {@code policyTypes} of the NetworkPolicy around the diagnostic, for a finding about
+     * egress rules that have no effect: message mentions {@code policyTypes} and {@code Egress}, the policy has
+     * egress rules and lists policyTypes without Egress ({@link dev.podnet.fix.Fixes#addPolicyType}).
+     */
+    public static final Fix ADD_EGRESS = (doc, d) -> {
+        String m = d.getMessage();
+        if (m == null || !m.contains("policyTypes") || !m.contains("Egress") || hasDataFix(d)) {
+            return Optional.empty();
+        }
+        return objectAt(doc, d).filter(o -> "NetworkPolicy".equals(o.doc().at(o.base() + "/kind").asText())
+                        && o.doc().at(o.base() + "/spec/egress").size() > 0
+                        && o.doc().at(o.base() + "/spec/policyTypes").isArray())
+                .flatMap(o -> dev.podnet.fix.Fixes.addPolicyType(o.doc(), o.base(), "Egress"))
+                .map(f -> action(doc, d, f, true));
+    };
+
+    /** The reason written into a suppression annotation; the user replaces it with the real one. */
+    public static final String SUPPRESS_REASON = "TODO: why this finding does not apply";
+
+    /**
+     * Adds {@code ignore-check.podnet.dev/<rule>: "<reason>"} to the manifest object the finding is in
+     * ({@link dev.podnet.lint.LintEngine#SUPPRESS_PREFIX}); for any rule except the file-level SYN* findings.
+     */
+    public static final Fix SUPPRESS = (doc, d) -> {
+        String rule = LspDiagnostics.ruleOf(d);
+        if (rule == null || rule.startsWith("SYN") || !rule.matches("[A-Z]+[0-9]+")) {
+            return Optional.empty();
+        }
+        return objectAt(doc, d).flatMap(o -> dev.podnet.fix.Fixes.suppress(o.doc(), o.base(), rule, SUPPRESS_REASON))
+                .map(f -> action(doc, d, f, false));
+    };
+
     /** Every fix, in the order offered. */
-    public static final List<Fix> FIXES = List.of(HAIRPIN);
+    public static final List<Fix> FIXES = List.of(FROM_DATA, HAIRPIN, ADD_EGRESS, SUPPRESS);
+
+    private static boolean hasDataFix(Diagnostic d) {
+        return d.getData() instanceof JsonObject o && o.has("fix");
+    }
+
+    private static Position pos(JsonObject p) {
+        return new Position(p.get("line").getAsInt(), p.get("character").getAsInt());
+    }
+
+    private static CodeAction action(TextDocument doc, Diagnostic d, dev.podnet.diag.Diagnostic.Fix f,
+                                     boolean preferred) {
+        List<TextEdit> edits = new ArrayList<>();
+        for (dev.podnet.diag.Diagnostic.Edit e : f.edits()) {
+            edits.add(new TextEdit(LspDiagnostics.range(e.range()), e.newText()));
+        }
+        return action(doc, d, f.title(), edits, preferred);
+    }
+
+    private static CodeAction action(TextDocument doc, Diagnostic d, String title, List<TextEdit> edits,
+                                     boolean preferred) {
+        CodeAction a = new CodeAction(title);
+        a.setKind(CodeActionKind.QuickFix);
+        a.setDiagnostics(List.of(d));
+        a.setIsPreferred(preferred);
+        a.setEdit(new WorkspaceEdit(Map.of(doc.uri(), edits)));
+        return a;
+    }
+
+    /** The Kubernetes manifest object (document and its base pointer) holding the diagnostic's start. */
+    static Optional<dev.podnet.inventory.SourceRef> objectAt(TextDocument doc, Diagnostic d) {
+        if (d.getRange() == null) {
+            return Optional.empty();
+        }
+        int line = d.getRange().getStart().getLine();
+        int ch = d.getRange().getStart().getCharacter();
+        for (SourceFile.Doc sd : Manifests.docs(doc)) {
+            if (sd.kind() != DocKind.MANIFEST || !sd.doc().docRange().contains(line, ch)) {
+                continue;
+            }
+            List<dev.podnet.inventory.SourceRef> objs = dev.podnet.inventory.InventoryBuilder.objects(sd.doc());
+            for (dev.podnet.inventory.SourceRef o : objs) {
+                if (o.base().isEmpty() || o.range("").contains(line, ch)) {
+                    return Optional.of(o);
+                }
+            }
+        }
+        return Optional.empty();
+    }
 
     /** The fixes for the diagnostics, in diagnostic order then {@link #FIXES} order. */
     public List<CodeAction> fixes(TextDocument doc, List<Diagnostic> diagnostics) {

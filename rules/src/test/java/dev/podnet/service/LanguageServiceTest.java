@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** The language service over the small test schemas in test-schemas/cni (with an INDEX.json). */
 class LanguageServiceTest {
     private final LanguageService svc = new LanguageService(
-            CniSchemas.load(getClass().getClassLoader(), "test-schemas/cni/"));
+            dev.podnet.cni.schema.CniSchemas.Catalog.load(getClass().getClassLoader(), "test-schemas/cni/"));
 
     //  col:   0         1         2         3         4         5         6
     //         0123456789012345678901234567890123456789012345678901234567890123456
@@ -171,5 +171,32 @@ class LanguageServiceTest {
         assertThat(e).isEqualTo(new TextEdit(range(0, 47, 0, 52), "true"));
         Diagnostic other = new Diagnostic(range(0, 0, 0, 1), "something else");
         assertThat(svc.codeActions(d, List.of(other))).isEmpty();
+    }
+
+    @Test
+    void theCatalogOfAnotherFolderReadsItsIndexAndAMissingFolderIsAClearError() {
+        var c = dev.podnet.cni.schema.CniSchemas.Catalog.load(getClass().getClassLoader(), "test-schemas/cni/");
+        assertThat(c.pluginTypes()).containsExactly("tiny");
+        assertThat(c.ipamTypes()).containsExactly("tiny-ipam");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.podnet.cni.schema.CniSchemas.Catalog.load(
+                getClass().getClassLoader(), "no-such-folder/"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no-such-folder/INDEX.json");
+    }
+
+    /** The shipped schemas: hover on the bridge plugin's hairpinMode shows that schema file's description. */
+    @Test
+    void shippedBridgeSchemaDescribesHairpinMode() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode bridge;
+        try (java.io.InputStream in = getClass().getClassLoader()
+                .getResourceAsStream("schemas/cni/bridge.schema.json")) {
+            bridge = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+        }
+        String expected = bridge.path("properties").path("hairpinMode").path("description").asText();
+        assertThat(expected).isNotEmpty();
+        String text = "{\"cniVersion\": \"1.0.0\", \"name\": \"n\", \"plugins\": [{\"type\": \"bridge\", "
+                + "\"hairpinMode\": true}]}";
+        Hover h = LanguageService.standard().hover(new TextDocument("file:///n/10.conflist", 1, text),
+                new Position(0, text.indexOf("hairpinMode") + 2)).orElseThrow();
+        assertThat(markdown(h)).isEqualTo("**hairpinMode** (`boolean`)\n\n" + expected);
     }
 }

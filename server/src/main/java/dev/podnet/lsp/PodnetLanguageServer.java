@@ -25,7 +25,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.IntConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import dev.podnet.inventory.Inventory;
+import dev.podnet.inventory.InventoryBuilder;
 import org.eclipse.lsp4j.ClientCapabilities;
+import org.eclipse.lsp4j.CodeLens;
+import org.eclipse.lsp4j.CodeLensOptions;
+import org.eclipse.lsp4j.CodeLensParams;
 import org.eclipse.lsp4j.CodeAction;
 import org.eclipse.lsp4j.CodeActionKind;
 import org.eclipse.lsp4j.CodeActionOptions;
@@ -97,6 +102,8 @@ import org.eclipse.lsp4j.services.WorkspaceService;
  *       yaml,yml}}.</li>
  *   <li>Settings ({@link Settings}) come from initializationOptions, didChangeConfiguration, or a
  *       {@code workspace/configuration} request for section {@code podnet} when the client supports it.</li>
+ *   <li>Hover, completion and code lens read the inventory ({@link InventoryBuilder}) of the workspace the last
+ *       validation parsed; it is built on first use and kept until the next validation.</li>
  *   <li>The server stops when the client process given in {@code initialize} dies.</li>
  * </ul>
  */
@@ -121,6 +128,11 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
     private final List<Path> folders = new ArrayList<>();
     private final Map<String, List<org.eclipse.lsp4j.Diagnostic>> published = new HashMap<>();
     private final LspDiagnostics.ReadCache readCache = new LspDiagnostics.ReadCache();
+    /**
+     * The inventory of the last finished validation's workspace, built on first use (hover, code lens,
+     * completion) and then kept until the next validation: one build per workspace version.
+     */
+    private volatile java.util.function.Supplier<Inventory> inventory = () -> null;
 
     private volatile LanguageClient client;
     private volatile Settings settings = Settings.defaults();
@@ -208,6 +220,7 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
         caps.setHoverProvider(true);
         caps.setCompletionProvider(new CompletionOptions(false, List.of("\"", ":")));
         caps.setDocumentSymbolProvider(true);
+        caps.setCodeLensProvider(new CodeLensOptions(false));
         caps.setCodeActionProvider(new CodeActionOptions(List.of(CodeActionKind.QuickFix)));
         WorkspaceFoldersOptions wf = new WorkspaceFoldersOptions();
         wf.setSupported(true);
@@ -329,6 +342,31 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
         return gen == generation;
     }
 
+    private static java.util.function.Supplier<Inventory> memo(dev.podnet.lint.Workspace ws) {
+        return new java.util.function.Supplier<>() {
+            private Inventory built;
+
+            @Override
+            public synchronized Inventory get() {
+                if (built == null) {
+                    try {
+                        built = InventoryBuilder.build(ws);
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "inventory build failed", e);
+                        built = new Inventory(dev.podnet.inventory.ClusterFacts.defaults(), Map.of(), List.of(),
+                                List.of(), List.of(), List.of(), List.of());
+                    }
+                }
+                return built;
+            }
+        };
+    }
+
+    /** The inventory of the last validated workspace (null before the first validation). */
+    public Inventory inventory() {
+        return inventory.get();
+    }
+
     private void validate(long gen) {
         if (!current(gen) || client == null) {
             return;
@@ -336,7 +374,8 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
         WorkspaceModel.Snapshot snap = model.snapshot();
         Map<String, List<org.eclipse.lsp4j.Diagnostic>> result;
         try {
-            result = LspDiagnostics.validate(engine, snap, settings.lintOptions(() -> !current(gen)), readCache);
+            result = LspDiagnostics.validate(engine, snap, settings.lintOptions(() -> !current(gen)), readCache,
+                    ws -> inventory = memo(ws));
         } catch (CancellationException e) {
             return;
         } catch (RuntimeException | StackOverflowError e) {
@@ -353,7 +392,8 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
             String uri = entry.getKey();
             Integer version = snap.openVersions().get(uri);
             Map.Entry<String, List<org.eclipse.lsp4j.Diagnostic>> e = version != null ? entry
-                    : Map.entry(uri, entry.getValue().stream().filter(d -> !SKIPPED_RULE.equals(d.getData())).toList());
+                    : Map.entry(uri, entry.getValue().stream()
+                            .filter(d -> !SKIPPED_RULE.equals(LspDiagnostics.ruleOf(d))).toList());
             if (version != null) {
                 Optional<TextDocument> now = model.document(uri);
                 if (now.isEmpty() || now.get().version() != version) {
@@ -446,16 +486,22 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
         @Override
         public CompletableFuture<Hover> hover(HoverParams params) {
             return CompletableFuture.supplyAsync(() -> model.document(params.getTextDocument().getUri())
-                    .flatMap(d -> service.hover(d, params.getPosition())).orElse(null));
+                    .flatMap(d -> service.hover(d, params.getPosition(), inventory())).orElse(null));
         }
 
         @Override
         public CompletableFuture<Either<List<CompletionItem>, CompletionList>> completion(CompletionParams params) {
             return CompletableFuture.supplyAsync(() -> {
                 List<CompletionItem> items = model.document(params.getTextDocument().getUri())
-                        .map(d -> service.completion(d, params.getPosition())).orElse(List.of());
+                        .map(d -> service.completion(d, params.getPosition(), inventory())).orElse(List.of());
                 return Either.forRight(new CompletionList(false, items));
             });
+        }
+
+        @Override
+        public CompletableFuture<List<? extends CodeLens>> codeLens(CodeLensParams params) {
+            return CompletableFuture.supplyAsync(() -> model.document(params.getTextDocument().getUri())
+                    .map(d -> service.codeLenses(d, inventory())).orElse(List.of()));
         }
 
         @Override

@@ -58,7 +58,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Drives the real server through an lsp4j client over piped streams. */
 class PodnetLanguageServerTest {
     static final String BAD = "{\"cniVersion\": \"1.0.0\", \"name\": \"a\", \"plugins\": [{\"type\": \"bridge\",}]}\n";
-    static final String OK = "{\"cniVersion\": \"1.0.0\", \"name\": \"b\", \"plugins\": [{\"type\": \"bridge\"}]}\n";
+    static final String OK = "{\"cniVersion\": \"1.0.0\", \"name\": \"b\", \"plugins\": [{\"type\": \"bridge\", "
+            + "\"hairpinMode\": true}]}\n";
 
     @TempDir
     Path ws;
@@ -149,13 +150,13 @@ class PodnetLanguageServerTest {
         try (LspHarness h = LspHarness.immediate(LintEngine.standard())) {
             init(h, workspace(), null, null);
             String u = uri("scratch/new.conflist"); // not on disk
-            String text = "{\n  \"name\": \"n\",\n  \"plugins\": [{\"type\": \"ptp\"},]\n}\n";
+            String text = "{\"cniVersion\": \"1.0.0\",\n  \"name\": \"n\",\n  \"plugins\": [{\"type\": \"loopback\"},]\n}\n";
             open(h, u, 1, text);
             PublishDiagnosticsParams p1 = h.client.await(u, p -> Integer.valueOf(1).equals(p.getVersion()));
             assertThat(p1.getDiagnostics()).hasSize(1);
-            assertThat(p1.getDiagnostics().get(0).getRange()).isEqualTo(range(2, 29, 2, 30));
+            assertThat(p1.getDiagnostics().get(0).getRange()).isEqualTo(range(2, 34, 2, 35));
             // remove the trailing comma with an incremental edit
-            change(h, u, 2, edit(range(2, 29, 2, 30), ""));
+            change(h, u, 2, edit(range(2, 34, 2, 35), ""));
             PublishDiagnosticsParams p2 = h.client.await(u, p -> Integer.valueOf(2).equals(p.getVersion()));
             assertThat(p2.getDiagnostics()).isEmpty();
             // break it differently: a half-typed key
@@ -434,7 +435,7 @@ class PodnetLanguageServerTest {
             assertThat(s.entries.get(0).delay()).as("initial validation").isZero();
             s.runLive();
             String u = uri("deb.conflist");
-            open(h, u, 1, "{\"name\": \"n\", \"plugins\": []}");
+            open(h, u, 1, "{\"cniVersion\": \"1.0.0\", \"name\": \"n\", \"plugins\": [{\"type\": \"loopback\"}]}");
             s.awaitEntries(1);
             s.runLive();
             h.client.await(u, p -> Integer.valueOf(1).equals(p.getVersion()));

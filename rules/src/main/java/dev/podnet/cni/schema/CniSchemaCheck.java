@@ -29,7 +29,7 @@ import java.util.Set;
  *
  * <p>Unknown keys are found by podnet itself: a key not among the {@code properties} reachable through
  * {@code allOf}/{@code $ref} from the object's schemas (after dispatch) is a {@code CNI005} warning with a
- * did-you-mean, since the real plugins (Go {@code json.Unmarshal}) ignore unknown keys silently; in maps marked
+ * did-you-mean (and then a {@link dev.podnet.diag.Diagnostic.Fix} renaming the key), since the real plugins (Go {@code json.Unmarshal}) ignore unknown keys silently; in maps marked
  * {@code x-podnet-openMap} (capabilities, runtimeConfig) it is a {@code CNI008} info; in free-form maps nothing.
  * A plugin or IPAM {@code type} podnet has no schema for is a {@code CNI006}/{@code CNI007} info and its object
  * is not checked further.
@@ -46,7 +46,10 @@ public final class CniSchemaCheck implements Check {
         for (CniConfig c : CniConfig.from(workspace)) {
             reporter.checkCanceled();
             for (Findings.Finding f : findings(c.doc().root(), c.list())) {
-                if (f.onKey()) {
+                if (f.rename() != null) {
+                    reporter.reportKey(f.rule(), c.doc(), f.pointer(), f.message(),
+                            dev.podnet.fix.Fixes.renameKey(c.doc(), f.pointer(), f.rename()).orElse(null));
+                } else if (f.onKey()) {
                     reporter.reportKey(f.rule(), c.doc(), f.pointer(), f.message());
                 } else {
                     reporter.report(f.rule(), c.doc(), f.pointer(), f.message());
@@ -183,7 +186,8 @@ public final class CniSchemaCheck implements Check {
                     String who = owner == null ? "the plugin" : owner;
                     found.add(new Findings.Finding("CNI005", child, true, "unknown key \"" + key + "\" in "
                             + Findings.display(ptr) + " (" + who + " ignores it silently): "
-                            + s.map(x -> "did you mean \"" + x + "\"?").orElse("remove it or correct its name")));
+                            + s.map(x -> "did you mean \"" + x + "\"?").orElse("remove it or correct its name"),
+                            s.orElse(null)));
                 }
             }
         }

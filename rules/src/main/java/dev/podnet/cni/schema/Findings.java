@@ -30,8 +30,13 @@ public final class Findings {
      * @param pointer JSON pointer of the value (or, when {@code onKey}, of the member whose key is reported)
      * @param onKey   true to report on the member's key rather than its value
      * @param message one line naming the field and the fix
+     * @param rename  for an unknown key with a did-you-mean: the key to rename it to; else null
      */
-    public record Finding(String rule, String pointer, boolean onKey, String message) {
+    public record Finding(String rule, String pointer, boolean onKey, String message, String rename) {
+        /** A finding with no rename. */
+        public Finding(String rule, String pointer, boolean onKey, String message) {
+            this(rule, pointer, onKey, message, null);
+        }
     }
 
     private static final Set<String> SEMANTIC_REQUIRED = Set.of("type", "cniVersion", "name", "plugins");

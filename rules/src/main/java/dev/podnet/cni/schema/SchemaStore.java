@@ -10,7 +10,6 @@ import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -37,7 +36,7 @@ final class SchemaStore {
     static final String NETCONF = "netconf.schema.json";
     static final String CONFLIST = "conflist.schema.json";
 
-    private static final SchemaStore INSTANCE = new SchemaStore();
+    private static final SchemaStore INSTANCE = new SchemaStore(SchemaStore.class.getClassLoader(), RESOURCE_DIR);
 
     private final Map<String, JsonNode> trees = new LinkedHashMap<>();
     private final Map<String, String> pluginFiles;
@@ -49,8 +48,21 @@ final class SchemaStore {
     private final Map<List<SchemaRef>, Map<String, List<SchemaRef>>> propertiesCache = new ConcurrentHashMap<>();
     private final JsonNode pluginBase;
     private final JsonNode ipamBase;
+    private final ClassLoader loader;
+    private final String dir;
 
-    private SchemaStore() {
+    /**
+     * Loads the schemas of a classpath folder laid out like {@code schemas/cni/} (an {@code INDEX.json}, a
+     * {@code netconf.schema.json} with {@code $defs/pluginBase} and {@code $defs/ipamBase}, the files the index
+     * names).
+     *
+     * @param loader the class loader to read resources from
+     * @param dir    the folder, ending in '/'
+     * @throws IllegalStateException when a resource is missing or not JSON
+     */
+    SchemaStore(ClassLoader loader, String dir) {
+        this.loader = loader;
+        this.dir = dir.endsWith("/") ? dir : dir + "/";
         ObjectMapper mapper = new ObjectMapper();
         JsonNode index = read(mapper, "INDEX.json");
         pluginFiles = table(index.path("plugins"));
@@ -66,10 +78,10 @@ final class SchemaStore {
         pluginBase = trees.get(NETCONF).at("/$defs/pluginBase");
         ipamBase = trees.get(NETCONF).at("/$defs/ipamBase");
         if (!pluginBase.isObject() || !ipamBase.isObject()) {
-            throw new IllegalStateException(RESOURCE_DIR + NETCONF + " lacks $defs/pluginBase or $defs/ipamBase");
+            throw new IllegalStateException(this.dir + NETCONF + " lacks $defs/pluginBase or $defs/ipamBase");
         }
         factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
-                b -> b.schemaMappers(m -> m.mapPrefix(ID_PREFIX, "classpath:" + RESOURCE_DIR)));
+                b -> b.schemaMappers(m -> m.mapPrefix(ID_PREFIX, "classpath:" + this.dir)));
         config = SchemaValidatorsConfig.builder().pathType(PathType.JSON_POINTER).build();
     }
 
@@ -78,15 +90,15 @@ final class SchemaStore {
         return INSTANCE;
     }
 
-    private static JsonNode read(ObjectMapper mapper, String file) {
-        String res = RESOURCE_DIR + file;
-        try (InputStream in = SchemaStore.class.getClassLoader().getResourceAsStream(res)) {
+    private JsonNode read(ObjectMapper mapper, String file) {
+        String res = dir + file;
+        try (InputStream in = loader.getResourceAsStream(res)) {
             if (in == null) {
                 throw new IllegalStateException("missing schema resource " + res);
             }
             return mapper.readTree(in);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + res, e);
+            throw new IllegalStateException("cannot read schema resource " + res + ": " + e.getMessage(), e);
         }
     }
 

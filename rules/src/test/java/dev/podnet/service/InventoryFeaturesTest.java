@@ -1,0 +1,93 @@
+package dev.podnet.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.podnet.inventory.Inventory;
+import dev.podnet.inventory.InventoryBuilder;
+import dev.podnet.lint.InputFile;
+import dev.podnet.lint.LintEngine;
+import java.util.List;
+import org.eclipse.lsp4j.Position;
+import org.junit.jupiter.api.Test;
+
+class InventoryFeaturesTest {
+    static final String PODS = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  namespace: shop\n  labels:\n"
+            + "    app: web\nspec:\n  containers:\n  - name: a\n    image: a\n";
+    static final String POLICY = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: p\n"
+            + "  namespace: shop\nspec:\n  podSelector:\n    matchLabels:\n      app: web\n";
+
+    static Inventory inv(String... texts) {
+        List<InputFile> in = new java.util.ArrayList<>();
+        for (int i = 0; i < texts.length; i++) {
+            in.add(InputFile.of("f" + i + ".yaml", texts[i]));
+        }
+        return InventoryBuilder.build(LintEngine.standard().lint(in).workspace());
+    }
+
+    @Test
+    void hoverOnThePolicysPodSelector() {
+        Inventory inv = inv(PODS, POLICY);
+        TextDocument d = new TextDocument("file:///w/p.yaml", 1, POLICY);
+        var h = InventoryFeatures.hover(d, new Position(6, 4), inv).orElseThrow();
+        assertThat(h.getContents().getRight().getValue())
+                .isEqualTo("**podSelector** selects 1 pod: `shop/a` in namespace `shop`");
+    }
+
+    @Test
+    void yamlPoliciesAndServicesWithNumericPortsReachTheInventory() {
+        String policy = POLICY + "  ingress:\n  - ports:\n    - port: 8080\n";
+        String svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  namespace: shop\nspec:\n"
+                + "  selector:\n    app: web\n  ports:\n  - port: 80\n    targetPort: 8080\n";
+        Inventory inv = inv(PODS, policy, svc);
+        assertThat(inv.policies()).hasSize(1);
+        assertThat(inv.policies().get(0).policy().getSpec().getIngress().get(0).getPorts().get(0).getPort()
+                .getIntVal()).isEqualTo(8080);
+        assertThat(inv.services()).hasSize(1);
+        assertThat(inv.services().get(0).ports().get(0).targetPort()).isEqualTo("8080");
+    }
+
+    @Test
+    void matchExpressionsCompleteKeysAndTheValuesOfTheItemsKey() {
+        Inventory inv = inv(PODS, PODS.replace("name: a", "name: b").replace("app: web", "app: db"));
+        String text = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: p\n"
+                + "  namespace: shop\nspec:\n  podSelector:\n    matchExpressions:\n    - key: \n"
+                + "      operator: In\n      values:\n      - \n";
+        TextDocument d = new TextDocument("file:///w/p.yaml", 1, text);
+        var keys = InventoryFeatures.labelCompletion(d, new Position(8, 11), inv);
+        assertThat(keys).extracting(i -> i.getTextEdit().getLeft().getNewText()).containsExactly("app");
+        assertThat(keys.get(0).getTextEdit().getLeft().getRange().getStart()).isEqualTo(new Position(8, 11));
+        String withKey = text.replace("- key: \n", "- key: app\n");
+        var values = InventoryFeatures.labelCompletion(new TextDocument("file:///w/p.yaml", 2, withKey),
+                new Position(11, 8), inv);
+        assertThat(values).extracting(i -> i.getLabel()).containsExactly("db", "web");
+    }
+
+    @Test
+    void yamlPathFollowsIndentationAndDashesAtTheParentsColumn() {
+        String text = "spec:\n  ingress:\n  - from:\n    - podSelector:\n        matchLabels:\n          ap";
+        YamlPath p = YamlPath.at(text, 5, 12);
+        assertThat(p.keys()).containsExactly("spec", "ingress", "-", "from", "-", "podSelector", "matchLabels");
+        assertThat(p.key()).isNull();
+        assertThat(p.wordStart()).isEqualTo(10);
+        YamlPath v = YamlPath.at("a:\n  b: x\n  c: yy", 2, 7);
+        assertThat(v.keys()).containsExactly("a");
+        assertThat(v.key()).isEqualTo("c");
+        assertThat(v.wordStart()).isEqualTo(5);
+    }
+
+    @Test
+    void policySummaryNamesIsolationPerDirection() {
+        String policy = POLICY + "  policyTypes: [Ingress, Egress]\n  egress:\n  - to:\n    - ipBlock:\n"
+                + "        cidr: 10.0.0.0/8\n        except: [10.1.0.0/16]\n    ports:\n    - protocol: UDP\n"
+                + "      port: 53\n      endPort: 60\n";
+        Inventory inv = inv(PODS, policy);
+        TextDocument d = new TextDocument("file:///w/p.yaml", 1, policy);
+        var h = InventoryFeatures.hover(d, new Position(1, 1), inv).orElseThrow();
+        assertThat(h.getContents().getRight().getValue()).isEqualTo("**NetworkPolicy shop/p** selects 1 pod: "
+                + "`shop/a`\n\n- Ingress: isolated, nothing allowed\n"
+                + "- Egress: isolated, allows to ipBlock 10.0.0.0/8 except 10.1.0.0/16 on UDP/53-60");
+        var lens = InventoryFeatures.codeLenses(d, inv);
+        assertThat(lens).hasSize(1);
+        assertThat(lens.get(0).getCommand().getTitle()).isEqualTo("selects 1 pod");
+    }
+}
