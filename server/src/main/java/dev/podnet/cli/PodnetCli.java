@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "podnet", mixinStandardHelpOptions = true, versionProvider = PodnetCli.Version.class,
         description = "Lints CNI network configs and Kubernetes NetworkPolicies, and simulates what the node does "
                 + "with them.",
-        subcommands = {LintCommand.class, CheckCommand.class, RulesCommand.class, NodeCommand.class, ApplyCommand.class,
+        subcommands = {LintCommand.class, CheckCommand.class, RulesCommand.class, NodeCommand.class, ApplyCommand.class, VerifyCommand.class,
                 CommandLine.HelpCommand.class})
 public final class PodnetCli implements Runnable {
     /** Exit code: no finding at or above the threshold. */
