@@ -93,6 +93,29 @@ public final class InventoryBuilder {
         return out;
     }
 
+    /**
+     * A copy of the tree in which integral numbers that fit an {@code int} are {@code IntNode}s. The YAML parser
+     * produces {@code LongNode}s, and fabric8's {@code IntOrString} deserializer reads only {@code int} nodes as
+     * numbers: without this, {@code port: 80} in a NetworkPolicy or Service fails to deserialize and the whole
+     * object would be left out.
+     */
+    static JsonNode intsAsInts(JsonNode n) {
+        if (n.isIntegralNumber() && !n.isInt() && n.canConvertToInt()) {
+            return com.fasterxml.jackson.databind.node.IntNode.valueOf(n.intValue());
+        }
+        if (n.isObject()) {
+            com.fasterxml.jackson.databind.node.ObjectNode o = MAPPER.createObjectNode();
+            n.fields().forEachRemaining(e -> o.set(e.getKey(), intsAsInts(e.getValue())));
+            return o;
+        }
+        if (n.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode a = MAPPER.createArrayNode();
+            n.forEach(c -> a.add(intsAsInts(c)));
+            return a;
+        }
+        return n;
+    }
+
     private static boolean isList(JsonNode n) {
         return n.path("kind").asText("").endsWith("List") && n.path("items").isArray();
     }
@@ -108,6 +131,7 @@ public final class InventoryBuilder {
             return;
         }
         SourceRef ref = new SourceRef(doc, base);
+        node = intsAsInts(node);
         String kind = node.path("kind").asText("");
         String ns = namespaceOf(node);
         try {

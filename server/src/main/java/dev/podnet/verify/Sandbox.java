@@ -46,7 +46,8 @@ import java.util.stream.Stream;
  *   <li>one network namespace per node and per pod, plus one for the underlay, all named with the run's random
  *       prefix ({@code pnv-XXXXXX-n0}, {@code -p0}, {@code -u});</li>
  *   <li>the nodes joined by veth pairs to a bridge in the underlay namespace, each node routing the other nodes' pod
- *       subnets to them (flannel host-gw style), {@code net.ipv4.ip_forward=1} and
+ *       subnets to them (flannel host-gw style), {@code net.ipv4.ip_forward=1}, {@code net.ipv4.icmp_ratelimit=0}
+ *       (so REJECTed probes fail at once) and
  *       {@code net.bridge.bridge-nf-call-iptables} (per network namespace) set inside each node namespace;</li>
  *   <li>every pod attached by the real {@code bridge} + {@code host-local} CNI plugins, run through
  *       {@link CniRuntime} inside its node namespace with a conflist generated per node (bridge {@code cni0},
@@ -247,6 +248,9 @@ public final class Sandbox implements AutoCloseable {
         addNamespace(n.ns());
         NetnsRunner node = new NetnsRunner(n.ns(), local);
         sysctl(n.ns(), "net.ipv4.ip_forward", "1");
+        // REJECT answers with ICMP errors, which the kernel rate-limits per destination (a burst of about 6, then
+        // one per icmp_ratelimit ms): without this, a pod with many denied probes would see timeouts instead.
+        sysctl(n.ns(), "net.ipv4.icmp_ratelimit", "0");
         ExecResult brnf = run(List.of("ip", "netns", "exec", n.ns(), "sysctl", "-w",
                 "net.bridge.bridge-nf-call-iptables=" + options.bridgeNfCallIptables()));
         if (!brnf.ok()) {
