@@ -140,9 +140,22 @@ public final class Verifier {
      */
     public static Result run(Inventory inv, List<Probe> explicit, ExpectedVerdicts expected, Sandbox.Options options)
             throws VerifyException {
+        return run(inv, explicit, expected, options, Sandbox.newPrefix());
+    }
+
+    /**
+     * {@link #run(Inventory, List, ExpectedVerdicts, Sandbox.Options)} with a given namespace prefix (tests use it to
+     * check that nothing with their prefix is left behind).
+     *
+     * @param prefix namespace prefix such as {@code pnv-abc123-}: letters, digits and '-', at most 20 characters
+     */
+    public static Result run(Inventory inv, List<Probe> explicit, ExpectedVerdicts expected, Sandbox.Options options,
+                             String prefix) throws VerifyException {
+        if (!prefix.matches("[a-z0-9][a-z0-9-]{0,19}")) {
+            throw new IllegalArgumentException("invalid namespace prefix '" + prefix + "'");
+        }
         long t0 = System.nanoTime();
         preflight(options.pluginDir());
-        String prefix = Sandbox.newPrefix();
         SandboxPlan plan = SandboxPlan.plan(inv, prefix);
         List<Probe> probes = chooseProbes(explicit, expected, plan);
         if (probes.isEmpty()) {
