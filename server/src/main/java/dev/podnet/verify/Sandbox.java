@@ -271,7 +271,7 @@ public final class Sandbox implements AutoCloseable {
                         other.underlayIp(), "dev", "ul0");
             }
         }
-        ObjectNode conf = conflist(n);
+        ObjectNode conf = conflist(n, options.hairpinMode(), tempDir.resolve("ipam-" + n.ns()));
         CniRuntime cni = new CniRuntime(node, List.of(options.pluginDir()), T);
         for (PodPlan p : n.pods()) {
             addNamespace(p.ns());
@@ -310,8 +310,12 @@ public final class Sandbox implements AutoCloseable {
         must("ip", "netns", "exec", ns, "sysctl", "-q", "-w", key + "=" + value);
     }
 
-    /** The bridge + host-local conflist of one node. */
-    ObjectNode conflist(NodePlan n) {
+    /**
+     * The bridge + host-local conflist of one node: bridge {@code cni0} as the pods' default gateway (address
+     * {@code n.gateway()}), no masquerading, the given hairpin mode, host-local over the node's subnet with its
+     * state in {@code dataDir}.
+     */
+    static ObjectNode conflist(NodePlan n, boolean hairpinMode, Path dataDir) {
         ObjectNode conf = JSON.createObjectNode();
         conf.put("cniVersion", "1.0.0");
         conf.put("name", "podnet-verify");
@@ -321,12 +325,12 @@ public final class Sandbox implements AutoCloseable {
         bridge.put("isGateway", true);
         bridge.put("isDefaultGateway", true);
         bridge.put("ipMasq", false);
-        bridge.put("hairpinMode", options.hairpinMode());
+        bridge.put("hairpinMode", hairpinMode);
         ObjectNode ipam = bridge.putObject("ipam");
         ipam.put("type", "host-local");
         ArrayNode ranges = ipam.putArray("ranges");
         ranges.addArray().addObject().put("subnet", n.subnet().toCanonicalString()).put("gateway", n.gateway());
-        ipam.put("dataDir", tempDir.resolve("ipam-" + n.ns()).toString());
+        ipam.put("dataDir", dataDir.toString());
         return conf;
     }
 

@@ -54,6 +54,17 @@ class SandboxPlanTest {
     }
 
     @Test
+    void conflistPerNode() throws Exception {
+        SandboxPlan plan = SandboxPlan.plan(Conformance.inventory("001-no-policies"), "pnv-t-");
+        var conf = Sandbox.conflist(plan.nodes().get(1), false, java.nio.file.Path.of("/tmp/podnet-verify-1/ipam"));
+        assertThat(conf.toString()).isEqualTo("{\"cniVersion\":\"1.0.0\",\"name\":\"podnet-verify\",\"plugins\":[{"
+                + "\"type\":\"bridge\",\"bridge\":\"cni0\",\"isGateway\":true,\"isDefaultGateway\":true,"
+                + "\"ipMasq\":false,\"hairpinMode\":false,\"ipam\":{\"type\":\"host-local\",\"ranges\":[[{"
+                + "\"subnet\":\"10.244.2.0/24\",\"gateway\":\"10.244.2.1\"}]],"
+                + "\"dataDir\":\"/tmp/podnet-verify-1/ipam\"}}]}");
+    }
+
+    @Test
     void nodeNameWinsAndTheGatewayAvoidsPodAddresses() throws Exception {
         Inventory inv = yaml(pod("a", "one", "10.50.0.1", "nodeName: w1\n  ")
                 + pod("a", "two", "10.50.0.9", "nodeName: w1\n  ")
