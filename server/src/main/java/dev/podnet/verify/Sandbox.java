@@ -234,6 +234,10 @@ public final class Sandbox implements AutoCloseable {
                     first = e.getCause() instanceof VerifyException v ? v
                             : new VerifyException(String.valueOf(e.getCause()), e.getCause());
                 }
+            } catch (java.util.concurrent.CancellationException e) {
+                if (first == null) {
+                    first = new VerifyException("interrupted: the sandbox is being removed", e);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new VerifyException("interrupted", e);
@@ -569,7 +573,11 @@ public final class Sandbox implements AutoCloseable {
             closed = true;
             toDelete = new ArrayList<>(namespaces);
         }
-        pool.shutdownNow();
+        for (Runnable queued : pool.shutdownNow()) {
+            if (queued instanceof Future<?> f) {
+                f.cancel(true);
+            }
+        }
         watchdog.shutdownNow();
         for (Process p : List.copyOf(processes)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
