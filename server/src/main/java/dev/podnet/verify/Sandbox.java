@@ -377,9 +377,7 @@ public final class Sandbox implements AutoCloseable {
                         default -> "SCTP-LISTEN:" + probe.port() + ",fork,reuseaddr";
                     };
                     start(List.of("ip", "netns", "exec", p.ns(), "socat", addr, "PIPE"));
-                    if (!probe.protocol().equals("SCTP")) {
-                        want.add(probe.protocol().toLowerCase() + ":" + probe.port());
-                    }
+                    want.add(probe.protocol().toLowerCase(java.util.Locale.ROOT) + ":" + probe.port());
                 }
                 waitListening(p, want);
                 return null;
@@ -392,7 +390,8 @@ public final class Sandbox implements AutoCloseable {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         Set<String> seen = new HashSet<>();
         while (true) {
-            ExecResult r = run(List.of("ip", "netns", "exec", p.ns(), "ss", "-Hlntu"));
+            boolean withSctp = want.stream().anyMatch(w -> w.startsWith("sctp:"));
+            ExecResult r = run(List.of("ip", "netns", "exec", p.ns(), "ss", withSctp ? "-HlntuS" : "-Hlntu"));
             seen.clear();
             for (String line : r.out().split("\n")) {
                 String[] f = line.trim().split("\\s+");

@@ -70,6 +70,12 @@ class VerifyScenariosTest {
     @AfterEach
     void nothingOfOursIsLeft() {
         assertNoNamespaces(prefixes);
+        try (var tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            assertThat(tmp.map(f -> f.getFileName().toString()).filter(f -> f.startsWith("podnet-verify-")))
+                    .as("IPAM directories left behind").isEmpty();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         if (before != null) {
             List<String> added = netns().stream().filter(n -> n.startsWith("pnv-") && !before.contains(n)).toList();
             assertThat(added).as("pnv- namespaces created by this test and left behind").isEmpty();
@@ -129,6 +135,8 @@ class VerifyScenariosTest {
             String node = plan.nodes().get(0).ns();
             assertThat(sb.exec(node, "iptables-save", "-t", "nat").out()).contains("-j DNAT --to-destination "
                     + "10.244.1.10:8080");
+            assertThat(sb.exec(node, "ip", "-d", "link", "show", "master", Sandbox.BRIDGE).out())
+                    .contains("hairpin " + (hairpin ? "on" : "off")).doesNotContain("hairpin " + (hairpin ? "off" : "on"));
             assertThat(sb.probe(client, "10.96.0.10", new Probe(80, "TCP"))).isEqualTo(other);
             assertThat(sb.probe(web, "10.96.0.10", new Probe(80, "TCP"))).isEqualTo(self);
             assertThat(sb.probe(web, web.ip(), new Probe(8080, "TCP"))).isEqualTo(Verdict.ALLOW);
