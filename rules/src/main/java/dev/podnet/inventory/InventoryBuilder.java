@@ -93,29 +93,6 @@ public final class InventoryBuilder {
         return out;
     }
 
-    /**
-     * A copy of the tree in which integral numbers that fit an {@code int} are {@code IntNode}s. The YAML parser
-     * produces {@code LongNode}s, and fabric8's {@code IntOrString} deserializer reads only {@code int} nodes as
-     * numbers: without this, {@code port: 80} in a NetworkPolicy or Service fails to deserialize and the whole
-     * object would be left out.
-     */
-    static JsonNode intsAsInts(JsonNode n) {
-        if (n.isIntegralNumber() && !n.isInt() && n.canConvertToInt()) {
-            return com.fasterxml.jackson.databind.node.IntNode.valueOf(n.intValue());
-        }
-        if (n.isObject()) {
-            com.fasterxml.jackson.databind.node.ObjectNode o = MAPPER.createObjectNode();
-            n.fields().forEachRemaining(e -> o.set(e.getKey(), intsAsInts(e.getValue())));
-            return o;
-        }
-        if (n.isArray()) {
-            com.fasterxml.jackson.databind.node.ArrayNode a = MAPPER.createArrayNode();
-            n.forEach(c -> a.add(intsAsInts(c)));
-            return a;
-        }
-        return n;
-    }
-
     private static boolean isList(JsonNode n) {
         return n.path("kind").asText("").endsWith("List") && n.path("items").isArray();
     }
@@ -172,6 +149,28 @@ public final class InventoryBuilder {
         } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
             // Mistyped fields: the object is left out; the validation rules report the field.
         }
+    }
+
+    /**
+     * A copy of the tree in which whole numbers that fit an int are int nodes. The YAML reader yields long nodes,
+     * and fabric8's {@code IntOrString} (container ports, policy ports, Service targetPorts) rejects a long
+     * ("Either integer or string value needs to be provided").
+     */
+    static JsonNode intsAsInts(JsonNode n) {
+        if (n.isLong() || n.isBigInteger()) {
+            return n.canConvertToInt() ? com.fasterxml.jackson.databind.node.IntNode.valueOf(n.intValue()) : n;
+        }
+        if (n.isObject()) {
+            com.fasterxml.jackson.databind.node.ObjectNode o = MAPPER.createObjectNode();
+            n.fields().forEachRemaining(e -> o.set(e.getKey(), intsAsInts(e.getValue())));
+            return o;
+        }
+        if (n.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode a = MAPPER.createArrayNode();
+            n.forEach(c -> a.add(intsAsInts(c)));
+            return a;
+        }
+        return n;
     }
 
     private static String name(JsonNode node) {

@@ -42,25 +42,6 @@ class InventoryBuilderTest {
     }
 
     @Test
-    void numericPortsInPoliciesAndServicesDeserialize() throws IOException {
-        Inventory inv = inventory(resource("conformance/040-udp-port-81-from-namespace/policies.yaml"),
-                InputFile.of("svc.yaml", """
-                        apiVersion: v1
-                        kind: Service
-                        metadata: {name: web, namespace: x}
-                        spec:
-                          selector: {pod: a}
-                          clusterIP: 10.96.0.10
-                          ports: [{port: 80, targetPort: 8080}]
-                        """));
-        assertThat(inv.policies()).hasSize(1);
-        assertThat(inv.policies().get(0).policy().getSpec().getIngress().get(0).getPorts().get(0).getPort()
-                .getIntVal()).isEqualTo(81);
-        assertThat(inv.services()).hasSize(1);
-        assertThat(inv.services().get(0).ports().get(0).targetPort()).isEqualTo("8080");
-    }
-
-    @Test
     void listsWorkloadsServicesAndAssumedNamespaces() {
         String yaml = """
                 apiVersion: v1
@@ -101,6 +82,27 @@ class InventoryBuilderTest {
         assertThat(inv.services().get(0).clusterIPs()).containsExactly("10.96.20.30");
         assertThat(inv.namespace("shop").declared()).isFalse();
         assertThat(inv.namespace("shop").labels()).isEqualTo(Map.of("kubernetes.io/metadata.name", "shop"));
+    }
+
+    @Test
+    void numericPolicyPortAndTargetPortFromYamlAreRead() {
+        Inventory inv = inventory(InputFile.of("np.yaml", """
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: p, namespace: a}
+                spec:
+                  podSelector: {}
+                  ingress: [{ports: [{port: 81, endPort: 90}]}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: s, namespace: a}
+                spec: {ports: [{port: 80, targetPort: 8080}]}
+                """));
+        assertThat(inv.policies()).hasSize(1);
+        assertThat(inv.policies().get(0).policy().getSpec().getIngress().get(0).getPorts().get(0).getPort()
+                .getIntVal()).isEqualTo(81);
+        assertThat(inv.services().get(0).ports().get(0).targetPort()).isEqualTo("8080");
     }
 
     @Test
