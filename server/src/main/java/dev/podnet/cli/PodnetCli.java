@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
                 + "with them.",
         subcommands = {LintCommand.class, CheckCommand.class, SimulateCommand.class, ExplainCommand.class,
                 RulesCommand.class, NodeCommand.class, ApplyCommand.class, PlanCommand.class,
-                dev.podnet.verify.VerifyCommand.class, dev.podnet.lsp.LspCommand.class,
+                VerifyCommand.class, dev.podnet.lsp.LspCommand.class,
                 CommandLine.HelpCommand.class})
 public final class PodnetCli implements Runnable {
     /** Exit code: no finding at or above the threshold. */
