@@ -52,7 +52,7 @@ public class VerifyCommand implements Callable<Integer> {
 
     @Option(names = "--expected", paramLabel = "FILE",
             description = "Expected verdicts in the conformance expected.txt format ([80/TCP] then 'ns/pod ns/pod "
-                    + "allow|deny' lines). Without it the kernel's table is printed.")
+                    + "allow|deny' lines). Without it the kernel is compared with the simulation of the same inputs.")
     Path expected;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
@@ -105,13 +105,12 @@ public class VerifyCommand implements Callable<Integer> {
             }
         }
         try {
-            ExpectedVerdicts exp = ExpectedVerdicts.none();
-            if (expected != null) {
-                exp = VerdictTable.parse(expected.toString(), Files.readString(expected, StandardCharsets.UTF_8));
-            }
             List<InputFile> inputs = Inputs.collect(paths);
             LintEngine.Result lint = LintEngine.standard().lint(inputs);
             Inventory inv = InventoryBuilder.build(lint.workspace());
+            ExpectedVerdicts exp = expected != null
+                    ? VerdictTable.parse(expected.toString(), Files.readString(expected, StandardCharsets.UTF_8))
+                    : new dev.podnet.verify.SimulatedVerdicts(inv);
             Sandbox.Options o = new Sandbox.Options(plugins == null ? Verifier.defaultPluginDir() : plugins, hairpin,
                     brNf, parallel, Duration.ofMillis(timeoutMs), err);
             Verifier.Result r = Verifier.run(inv, explicit, exp, o);
@@ -119,8 +118,6 @@ public class VerifyCommand implements Callable<Integer> {
             if (format.equals("table")) {
                 out.print(r.kernel().format(List.of("kernel verdicts from podnet verify (" + r.prefix()
                         + "); allow = a reply came back")));
-            } else if (expected == null) {
-                out.print(r.kernel().format(List.of("kernel verdicts (no --expected given: nothing to compare)")));
             } else {
                 r.disagreements().forEach(d -> out.println(d));
                 out.println(r.disagreements().isEmpty()
