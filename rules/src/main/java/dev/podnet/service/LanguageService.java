@@ -130,7 +130,8 @@ public final class LanguageService {
         String description = described.get();
         String type = schemas.type(c.get().json(), c.get().list(), pointer);
         String md = "**" + m.key() + "**" + (type.isEmpty() ? "" : " (`" + type + "`)") + "\n\n" + description;
-        Range r = ctx.where() == LenientJson.Where.KEY ? doc.range(m.keyStart(), m.keyEnd())
+        // Half-typed members ("key": with no value yet) have no value node: hover the key then.
+        Range r = ctx.where() == LenientJson.Where.KEY || m.value() == null ? doc.range(m.keyStart(), m.keyEnd())
                 : doc.range(m.value().start(), m.value().end());
         return Optional.of(new Hover(new MarkupContent(MarkupKind.MARKDOWN, md), r));
     }

@@ -76,9 +76,9 @@ class PodnetLanguageServerTest {
     }
 
     Path workspace() throws Exception {
-        Files.createDirectories(ws.resolve("net.d"));
-        Files.writeString(ws.resolve("net.d/10-bad.conflist"), BAD);
-        Files.writeString(ws.resolve("net.d/20-ok.conflist"), OK);
+        Files.createDirectories(ws.resolve("cfg"));
+        Files.writeString(ws.resolve("cfg/10-bad.conflist"), BAD);
+        Files.writeString(ws.resolve("cfg/20-ok.conflist"), OK);
         Files.writeString(ws.resolve("notes.yaml"), "owner: platform\n");
         Files.createDirectories(ws.resolve("target"));
         Files.writeString(ws.resolve("target/skipped.conf"), "{,}");
@@ -122,7 +122,7 @@ class PodnetLanguageServerTest {
             InitializeResult r = init(h, workspace(), null, null);
             assertThat(r.getCapabilities().getTextDocumentSync().getRight().getChange())
                     .isEqualTo(TextDocumentSyncKind.Incremental);
-            PublishDiagnosticsParams bad = h.client.await(uri("net.d/10-bad.conflist"), p -> !p.getDiagnostics()
+            PublishDiagnosticsParams bad = h.client.await(uri("cfg/10-bad.conflist"), p -> !p.getDiagnostics()
                     .isEmpty());
             Diagnostic d = bad.getDiagnostics().get(0);
             assertThat(d.getRange()).isEqualTo(range(0, BAD.indexOf(",}"), 0, BAD.indexOf(",}") + 1));
@@ -138,7 +138,7 @@ class PodnetLanguageServerTest {
             open(h, uri("notes.yaml"), 1, "owner: platform\n");
             PublishDiagnosticsParams notes = h.client.await(uri("notes.yaml"), p -> !p.getDiagnostics().isEmpty());
             assertThat(notes.getDiagnostics()).extracting(x -> x.getCode().getLeft()).containsExactly("SYN006");
-            assertThat(h.client.await(uri("net.d/20-ok.conflist"), p -> true).getDiagnostics()).isEmpty();
+            assertThat(h.client.await(uri("cfg/20-ok.conflist"), p -> true).getDiagnostics()).isEmpty();
             assertThat(h.client.forUri(uri("target/skipped.conf"))).isEmpty();
             assertThat(h.client.forUri(uri("README.md"))).isEmpty();
             assertThat(h.server.model().diskFileCount()).isEqualTo(3);
@@ -174,7 +174,7 @@ class PodnetLanguageServerTest {
     void closingAFileThatExistsOnDiskPublishesItsDiskFindings() throws Exception {
         try (LspHarness h = LspHarness.immediate(LintEngine.standard())) {
             init(h, workspace(), null, null);
-            String u = uri("net.d/10-bad.conflist");
+            String u = uri("cfg/10-bad.conflist");
             h.client.await(u, p -> !p.getDiagnostics().isEmpty());
             open(h, u, 1, OK);
             h.client.await(u, p -> Integer.valueOf(1).equals(p.getVersion()) && p.getDiagnostics().isEmpty());
@@ -193,7 +193,7 @@ class PodnetLanguageServerTest {
         }
         try (LspHarness h = LspHarness.immediate(LintEngine.standard())) {
             init(h, workspace(), null, null);
-            String u = uri("net.d/30-edit.conflist");
+            String u = uri("cfg/30-edit.conflist");
             String text = "{\n  \"cniVersion\": \"1.0.0\",\n  \"name\": \"pods\",\n  \"plugins\": [\n"
                     + "    {\"type\": \"bridge\", \"hairpinMode\": false},\n    {\"type\": \"portmap\", }\n  ]\n}\n";
             open(h, u, 1, text);
@@ -250,7 +250,7 @@ class PodnetLanguageServerTest {
             assertThat(h.client.registrations).hasSize(1);
             assertThat(h.client.registrations.get(0).getRegistrations().get(0).getMethod())
                     .isEqualTo("workspace/didChangeWatchedFiles");
-            Path added = ws.resolve("net.d/40-new.conf");
+            Path added = ws.resolve("cfg/40-new.conf");
             Files.writeString(added, "{\"name\": \"x\", \"type\": \"bridge\"");
             String u = added.toUri().toString();
             h.remote.getWorkspaceService().didChangeWatchedFiles(new DidChangeWatchedFilesParams(
@@ -283,7 +283,7 @@ class PodnetLanguageServerTest {
 
     @Test
     void severityOverridesFromInitializationOptionsConfigurationAndWorkspaceConfiguration() throws Exception {
-        String bad = uri("net.d/10-bad.conflist");
+        String bad = uri("cfg/10-bad.conflist");
         try (LspHarness h = LspHarness.immediate(LintEngine.standard())) {
             Object opts = JsonParser.parseString("{\"podnet\": {\"severities\": {\"syn001\": \"warning\", "
                     + "\"SYN006\": \"off\"}, \"debounceMs\": 50}}");
@@ -334,9 +334,9 @@ class PodnetLanguageServerTest {
         checks.add(SHARED_NAME);
         try (LspHarness h = LspHarness.immediate(new LintEngine(checks))) {
             init(h, workspace(), null, null);
-            String ok = uri("net.d/20-ok.conflist");
+            String ok = uri("cfg/20-ok.conflist");
             h.client.await(ok, p -> p.getDiagnostics().isEmpty());
-            String u = uri("net.d/50-edit.conflist");
+            String u = uri("cfg/50-edit.conflist");
             String text = "{\"cniVersion\": \"1.0.0\", \"name\": \"c\", \"plugins\": [{\"type\": \"bridge\"}]}";
             open(h, u, 1, text);
             h.client.await(u, p -> Integer.valueOf(1).equals(p.getVersion()));
