@@ -41,7 +41,7 @@ import java.util.Set;
  * on one node (the conformance setting). Pods without an IPv4 address and hostNetwork pods are not placed.
  *
  * <p>A node without facts is the built-in healthy node: uplink {@code eth0} 192.168.0.(10+i)/24 with the default
- * route, bridge {@value #BRIDGE} holding the .1 of every /24 of its pods, one veth port per pod (hairpin on in
+ * route, bridge {@value #BRIDGE} holding the .1 (or the first address no pod uses) of every /24 of its pods, one veth port per pod (hairpin on in
  * {@link #healthy}/{@link #healthySingleNode}; as given to {@link #build}), {@code net.ipv4.ip_forward=1} and
  * {@code net.bridge.bridge-nf-call-iptables=1} (br_netfilter loaded), no other
  * iptables rules. A node with facts takes its interfaces, sysctls and routes (a default route via the first
@@ -263,14 +263,28 @@ public final class DataPlaneSimulator {
         return null;
     }
 
-    /** The gateway addresses ({@code a.b.c.1/24}) of the /24s of the pods. */
+    /**
+     * The gateway address of each /24 of the pods: {@code a.b.c.1/24}, or the first host address of that /24 that
+     * no pod uses (Calico and others give pods .1 addresses; the bridge must not take a pod's address).
+     */
     private static List<String> gateways(List<PodInfo> pods) {
-        Set<String> out = new LinkedHashSet<>();
+        Set<String> used = new java.util.HashSet<>();
+        Set<String> prefixes = new LinkedHashSet<>();
         for (PodInfo p : pods) {
             String t = Addresses.text(ipv4(p));
-            out.add(t.substring(0, t.lastIndexOf('.')) + ".1/24");
+            used.add(t);
+            prefixes.add(t.substring(0, t.lastIndexOf('.')));
         }
-        return List.copyOf(out);
+        List<String> out = new ArrayList<>();
+        for (String prefix : prefixes) {
+            for (int host = 1; host < 255; host++) {
+                if (!used.contains(prefix + "." + host)) {
+                    out.add(prefix + "." + host + "/24");
+                    break;
+                }
+            }
+        }
+        return out;
     }
 
     private SimNode node(String name, List<PodInfo> pods, NodeFacts facts, int index, boolean hairpin) {

@@ -41,10 +41,33 @@ public final class Formats {
     /** The text format. */
     public static void text(List<Diagnostic> ds, PrintWriter out) {
         for (Diagnostic d : ds) {
-            out.printf("%s:%d:%d: %s: %s [%s]%n", d.file(), d.range().startLine() + 1, d.range().startChar() + 1,
-                    d.severity().word(), d.message(), d.rule());
+            out.printf("%s:%d:%d: %s: %s [%s]%n", printable(d.file()), d.range().startLine() + 1,
+                    d.range().startChar() + 1, d.severity().word(), printable(d.message()), d.rule());
         }
         out.flush();
+    }
+
+    /**
+     * Text safe for a terminal: control characters that came from the input files (ESC, BEL, line breaks inside a
+     * key...) are written as {@code \\uXXXX}, so a file cannot move the cursor or retitle the terminal.
+     */
+    static String printable(String s) {
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean control = c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0);
+            if (control && b == null) {
+                b = new StringBuilder(s.substring(0, i));
+            }
+            if (b != null) {
+                if (control) {
+                    b.append(String.format("\\u%04x", (int) c));
+                } else {
+                    b.append(c);
+                }
+            }
+        }
+        return b == null ? s : b.toString();
     }
 
     /** The one-line summary printed on stderr after the text format. */

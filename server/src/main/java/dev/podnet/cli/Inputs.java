@@ -35,14 +35,31 @@ public final class Inputs {
     /** Reads every input under the given paths. */
     public static List<InputFile> collect(List<Path> paths) throws InputException {
         List<InputFile> out = new ArrayList<>();
+        java.util.Set<Path> seen = new java.util.HashSet<>();
         for (Path p : paths) {
             if (Files.isDirectory(p)) {
-                walk(p, p.toString(), out);
-            } else {
+                walk(p, p.toString(), (f, d) -> {
+                    if (seen.add(realPath(f))) {
+                        out.add(read(f, d));
+                    }
+                }, false);
+            } else if (seen.add(realPath(p))) {
                 out.add(read(p, p.toString()));
             }
         }
         return out;
+    }
+
+    /**
+     * The file's real path (symlinks resolved), used so that one file named twice ({@code d ./d}, a symlink) is read
+     * once; the absolute normalised path when it cannot be resolved (the read then reports why).
+     */
+    private static Path realPath(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
     }
 
     /** Receives each file a directory walk yields. */
@@ -65,11 +82,16 @@ public final class Inputs {
         return out;
     }
 
-    private static void walk(Path dir, String display, List<InputFile> out) throws InputException {
-        walk(dir, display, (f, d) -> out.add(read(f, d)), false);
+    private static void walk(Path dir, String display, FileSink out, boolean lenient) throws InputException {
+        walk(dir, display, out, lenient, new java.util.HashSet<>());
     }
 
-    private static void walk(Path dir, String display, FileSink out, boolean lenient) throws InputException {
+    /** Walks {@code dir}; {@code dirs} holds the real paths already walked, so a symlink loop is entered once. */
+    private static void walk(Path dir, String display, FileSink out, boolean lenient, java.util.Set<Path> dirs)
+            throws InputException {
+        if (!dirs.add(realPath(dir))) {
+            return;
+        }
         List<Path> children;
         try (Stream<Path> s = Files.list(dir)) {
             children = new ArrayList<>(s.toList());
@@ -85,7 +107,7 @@ public final class Inputs {
             String childDisplay = display.endsWith("/") ? display + name : display + "/" + name;
             if (Files.isDirectory(c)) {
                 if (!SKIP_DIRS.contains(name)) {
-                    walk(c, childDisplay, out, lenient);
+                    walk(c, childDisplay, out, lenient, dirs);
                 }
             } else if (Files.isRegularFile(c) && EXTENSIONS.contains(extension(name))) {
                 out.accept(c, childDisplay);

@@ -220,8 +220,8 @@ public class LintCommand implements Callable<Integer> {
             return;
         }
         Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new java.nio.file.NoSuchFileException(parent.toString(), null, "the directory does not exist");
         }
         try (Writer w = new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8);
              PrintWriter pw = new PrintWriter(w)) {
