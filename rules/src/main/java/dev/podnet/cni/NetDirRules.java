@@ -130,7 +130,7 @@ public final class NetDirRules implements Check {
      * {@code cni} ({@code /etc/cni/net.d}, {@code nodes/a/net.d}, {@code deploy/cni}). A folder of unrelated
      * example configs ({@code samples/broken}) is not one, and comparing its files with each other would be noise.
      */
-    static boolean looksLikeConfDir(String dir) {
+    public static boolean looksLikeConfDir(String dir) {
         String d = dir.replace('\\', '/');
         String last = d.substring(d.lastIndexOf('/') + 1).toLowerCase(java.util.Locale.ROOT);
         return last.contains("net.d") || last.contains("cni");

@@ -164,6 +164,19 @@ public final class LintEngine {
             return new SourceFile(in, src, null, List.of());
         }
         out.addAll(pr.diagnostics());
+        String ext = in.fileName().contains(".") ? in.fileName().substring(in.fileName().lastIndexOf('.'))
+                .toLowerCase(java.util.Locale.ROOT) : "";
+        boolean cniFile = ext.equals(".conflist")
+                || ext.equals(".conf") && dev.podnet.cni.NetDirRules.looksLikeConfDir(in.directory());
+        if (cniFile && !pr.hasErrors() && (!json || pr.docs().size() != 1 || !pr.docs().get(0).root().isObject())) {
+            // libcni reads these files with Go's JSON decoder into one object: YAML, an array or a bare value fail
+            // to load ("error parsing configuration"), so the runtime skips the file.
+            out.add(new Diagnostic(in.path(), Range.FILE_START, Severity.ERROR, "SYN001",
+                    "a CNI " + ext + " file must hold one JSON object; the runtime cannot parse "
+                            + (json ? "a JSON array or value" : "YAML") + " here (error parsing configuration) and "
+                            + "skips the file: write the configuration as a JSON object"));
+            return new SourceFile(in, src, pr, List.of());
+        }
         List<SourceFile.Doc> docs = new ArrayList<>();
         boolean project = in.fileName().equals("podnet.yaml") || in.fileName().equals(".podnet.yaml");
         for (SourceDoc d : pr.docs()) {
