@@ -29,7 +29,7 @@ public record RuleInfo(String id, Severity severity, String title, String descri
         return id.substring(0, i);
     }
 
-    /** Where the rule's documentation can be read (anchor in the repository's generated docs/rules.md). */
+    /** Where the rule's documentation can be read: its anchor in docs/rules.md ({@code podnet rules --markdown}). */
     public String helpUri() {
         return "https://github.com/podnet-dev/podnet/blob/main/docs/rules.md#" + id.toLowerCase();
     }
