@@ -101,7 +101,18 @@ public final class Connectivity {
             throw new UnknownTargetException("'" + t + "' is not ns/pod, svc:ns/name, an IP address or a CIDR");
         }
         if (!s.isPrefixed() || a.getNetworkPrefixLength() == a.getBitCount()) {
-            return new Target(t, List.of(engine.endpointForIp(a.withoutPrefixLength())), null);
+            // A Service ClusterIP is translated to the Service's backends, as kube-proxy's DNAT does before any
+            // policy sees the packet (so "svc:ns/name" and its ClusterIP give the same verdict).
+            IPAddress host = a.withoutPrefixLength();
+            for (ServiceInfo svc : engine.inventory().services()) {
+                for (String ip : svc.clusterIPs()) {
+                    IPAddress vip = new IPAddressString(ip).getAddress();
+                    if (vip != null && vip.equals(host)) {
+                        return new Target(t, backends(svc), svc);
+                    }
+                }
+            }
+            return new Target(t, List.of(engine.endpointForIp(host)), null);
         }
         return new Target(t, cidr(a.toPrefixBlock()), null);
     }
