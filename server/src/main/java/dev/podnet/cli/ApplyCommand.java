@@ -41,7 +41,8 @@ public class ApplyCommand implements Callable<Integer> {
     boolean delete;
 
     @Option(names = "--node-name", paramLabel = "NAME",
-            description = "Program only the pods whose spec.nodeName is NAME (default: every pod with an IP).")
+            description = "Program only the pods whose spec.nodeName is NAME (default: the node's name when pods are "
+                    + "placed on it, else every pod with an IP; the same choice as podnet plan).")
     String nodeName;
 
     @CommandLine.Spec
@@ -76,7 +77,11 @@ public class ApplyCommand implements Callable<Integer> {
                     return PodnetCli.CANNOT_RUN;
                 }
                 Inventory inv = InventoryBuilder.build(lint.workspace());
-                Ruleset rs = RulesetGenerator.generate(inv, nodeName);
+                String name = nodeName != null ? nodeName
+                        : PlanCommand.podsOn(inv, t.defaultName()) ? t.defaultName() : null;
+                Ruleset rs = RulesetGenerator.generate(inv, name);
+                out.println("programming " + (name == null ? "every pod with an IP" : "the pods on node " + name)
+                        + " (" + rs.chains().size() + " chains, " + rs.sets().size() + " sets)");
                 a.apply(rs);
                 return PodnetCli.OK;
             }

@@ -95,7 +95,8 @@ public class PlanCommand implements Callable<Integer> {
         Workspace ws = new LintEngine(List.of()).lint(inputs).workspace();
         Inventory inv = InventoryBuilder.build(ws);
         List<NodeFacts> facts = ws.docs(DocKind.NODE_FACTS).map(d -> new NodeFacts(d.doc())).toList();
-        String name = nodeName != null ? nodeName : facts.isEmpty() ? null : facts.get(0).name();
+        String name = nodeName != null ? nodeName
+                : facts.isEmpty() ? null : podsOn(inv, facts.get(0).name()) ? facts.get(0).name() : null;
         NodeFacts f = facts.stream().filter(x -> x.name().equals(name)).findFirst()
                 .orElse(facts.isEmpty() ? null : facts.get(0));
         NodeNetwork base = f != null ? DataPlaneSimulator.networkOf(f)
@@ -171,5 +172,14 @@ public class PlanCommand implements Callable<Integer> {
             out.flush();
             err.flush();
         }
+    }
+
+    /**
+     * True when some pod of the inventory has {@code spec.nodeName} equal to {@code node}. {@code plan} and
+     * {@code apply} program the pods of the named node when the manifests place pods on it, else every pod with
+     * an IP (manifests often carry no nodeName), so both select the same pods.
+     */
+    static boolean podsOn(Inventory inv, String node) {
+        return node != null && inv.pods().stream().anyMatch(p -> node.equals(p.nodeName()));
     }
 }
