@@ -137,6 +137,7 @@ class CliFormatsTest {
         Path sarif = dir.resolve("out/podnet.sarif");
         Path junit = dir.resolve("out/junit.xml");
         Path checkstyle = dir.resolve("out/checkstyle.xml");
+        Files.createDirectories(dir.resolve("out")); // podnet writes into existing directories only
         Run r = cli("lint", "--fail-on", "warning",
                 "--format", "sarif", "--output", sarif.toString(),
                 "--format", "junit", "--output", junit.toString(),
