@@ -62,6 +62,14 @@ public final class NetpolLintBenchmark {
                 + "since JVM start: %d ms%n", inputs.size(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
                 (c2 - c1) / 1_000_000, System.currentTimeMillis() - jvmStart);
         System.out.println("findings per rule: " + counts);
+        if (args.length == 0) {
+            // The generated folder is ours: remove it (a folder given as argument is the user's and stays).
+            try (Stream<Path> s = Files.walk(dir)) {
+                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
     }
 
     /**

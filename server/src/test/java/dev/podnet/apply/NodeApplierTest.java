@@ -115,36 +115,39 @@ class NodeApplierTest {
     @Test
     void cliApplyAndDeleteWithHostileNamesStayData() throws Exception {
         Path dir = Files.createTempDirectory("podnet-apply");
-        Path marker = dir.resolve("pwned");
-        Files.writeString(dir.resolve("all.yaml"), """
-                apiVersion: v1
-                kind: Pod
-                metadata:
-                  name: "x;touch %s"
-                  namespace: shop
-                  labels: {app: web, evil: "$(touch %s)"}
-                spec: {containers: [{name: c, ports: [{containerPort: 80}]}]}
-                status: {podIP: 10.244.5.10}
-                ---
-                apiVersion: networking.k8s.io/v1
-                kind: NetworkPolicy
-                metadata: {name: web, namespace: shop}
-                spec:
-                  podSelector: {matchLabels: {app: web}}
-                  ingress: [{from: [{podSelector: {}}]}]
-                """.formatted(marker, marker));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = PodnetCli.run(new String[] {"apply", dir.resolve("all.yaml").toString(), "--node", "netns:" + ns},
-                new PrintWriter(out), new PrintWriter(err));
-        assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("applied");
-        assertThat(state()).contains("shop/x;touch");
-        code = PodnetCli.run(new String[] {"apply", "--delete", "--node", "netns:" + ns}, new PrintWriter(out),
-                new PrintWriter(err));
-        assertThat(code).as(err.toString()).isZero();
-        assertThat(state()).doesNotContain("PODNET");
-        assertThat(marker).doesNotExist();
-        Kernel.quiet("rm", "-rf", dir.toString());
+        try {
+            Path marker = dir.resolve("pwned");
+            Files.writeString(dir.resolve("all.yaml"), """
+                    apiVersion: v1
+                    kind: Pod
+                    metadata:
+                      name: "x;touch %s"
+                      namespace: shop
+                      labels: {app: web, evil: "$(touch %s)"}
+                    spec: {containers: [{name: c, ports: [{containerPort: 80}]}]}
+                    status: {podIP: 10.244.5.10}
+                    ---
+                    apiVersion: networking.k8s.io/v1
+                    kind: NetworkPolicy
+                    metadata: {name: web, namespace: shop}
+                    spec:
+                      podSelector: {matchLabels: {app: web}}
+                      ingress: [{from: [{podSelector: {}}]}]
+                    """.formatted(marker, marker));
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int code = PodnetCli.run(new String[] {"apply", dir.resolve("all.yaml").toString(), "--node", "netns:" + ns},
+                    new PrintWriter(out), new PrintWriter(err));
+            assertThat(code).as(err.toString()).isZero();
+            assertThat(out.toString()).contains("applied");
+            assertThat(state()).contains("shop/x;touch");
+            code = PodnetCli.run(new String[] {"apply", "--delete", "--node", "netns:" + ns}, new PrintWriter(out),
+                    new PrintWriter(err));
+            assertThat(code).as(err.toString()).isZero();
+            assertThat(state()).doesNotContain("PODNET");
+            assertThat(marker).doesNotExist();
+        } finally {
+            Kernel.quiet("rm", "-rf", dir.toString());
+        }
     }
 }
