@@ -1,6 +1,7 @@
 // The extension's activate() with a stubbed `vscode` module and a recording LanguageClient: checks how it
 // configures the client (command line, document selector, forwarded settings, trace id) and what it says when no
 // Java 17+ is found. The real vscode-languageclient needs a VS Code host, which these tests do not start.
+import { tempDir } from '../testutil/tmp';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -87,7 +88,7 @@ afterEach(() => {
 
 test('activate starts java [vmargs] -jar JAR lsp with the selector, forwarded settings and trace id',
   { skip: process.platform === 'win32' }, async () => {
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'podnet-ext-'));
+    const tmp = tempDir('podnet-ext-');
     const jdk = fakeJdk(path.join(tmp, 'jdk'), '21.0.1');
     const jar = path.join(tmp, 'my-podnet.jar');
     fs.writeFileSync(jar, '');
@@ -119,7 +120,7 @@ test('activate starts java [vmargs] -jar JAR lsp with the selector, forwarded se
 
 test('without Java 17+ the extension shows one clear error and starts nothing',
   { skip: process.platform === 'win32' }, async () => {
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'podnet-ext-'));
+    const tmp = tempDir('podnet-ext-');
     const old = fakeJdk(path.join(tmp, 'jdk11'), '11.0.22');
     fs.mkdirSync(path.join(tmp, 'server'));
     fs.writeFileSync(path.join(tmp, 'server', 'podnet.jar'), '');

@@ -1,3 +1,4 @@
+import { tempDir } from '../testutil/tmp';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -23,7 +24,7 @@ test('parseJavaMajor reads old and new version strings', () => {
 });
 
 test('the podnet.java.home setting wins over JAVA_HOME and PATH', { skip: process.platform === 'win32' }, async () => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'podnet-java-'));
+  const tmp = tempDir('podnet-java-');
   const setting = fakeJdk(tmp, 'jdk21', '21.0.2');
   const javaHome = fakeJdk(tmp, 'jdk17', '17.0.15');
   const j = await findJava(setting, { PATH: '/nonexistent', JAVA_HOME: javaHome });
@@ -33,7 +34,7 @@ test('the podnet.java.home setting wins over JAVA_HOME and PATH', { skip: proces
 });
 
 test('a too old JAVA_HOME falls through to java on PATH', { skip: process.platform === 'win32' }, async () => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'podnet-java-'));
+  const tmp = tempDir('podnet-java-');
   const old = fakeJdk(tmp, 'jdk11', '11.0.22');
   const onPath = fakeJdk(tmp, 'jdk17', '17.0.15');
   const j = await findJava(undefined, { PATH: path.join(onPath, 'bin'), JAVA_HOME: old });
@@ -43,7 +44,7 @@ test('a too old JAVA_HOME falls through to java on PATH', { skip: process.platfo
 
 test('no Java 17+ anywhere gives one clear message naming every candidate', { skip: process.platform === 'win32' },
   async () => {
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'podnet-java-'));
+    const tmp = tempDir('podnet-java-');
     const old = fakeJdk(tmp, 'jdk8', '1.8.0_392');
     await assert.rejects(findJava(path.join(tmp, 'missing'), { PATH: path.join(old, 'bin'), JAVA_HOME: old }),
       (e: Error) => {

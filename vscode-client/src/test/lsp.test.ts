@@ -1,5 +1,6 @@
 // Drives the bundled server (server/podnet.jar) as a real LSP client over stdio, started exactly the way the
 // extension starts it (findJava + serverCommand + forwarded settings), and checks that diagnostics arrive.
+import { tempDir } from '../testutil/tmp';
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -51,7 +52,7 @@ test('the bundled server publishes diagnostics for a broken CNI config and clear
     }
     const java = await findJava(undefined);
     const cmd = serverCommand(java.executable, jar, settings);
-    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'podnet-lsp-'));
+    const workspace = tempDir('podnet-lsp-');
     fs.mkdirSync(path.join(workspace, 'net.d'));
     const file = path.join(workspace, 'net.d', '10-bridge.conflist');
     fs.writeFileSync(file, BROKEN);

@@ -38,6 +38,7 @@ class RunnersTest {
         ExecResult slow = r.run(List.of("sleep", "30"), Duration.ofMillis(300));
         assertThat(slow.timedOut()).isTrue();
         assertThat(slow.ok()).isFalse();
+        Files.delete(marker.getParent());
     }
 
     @Test
