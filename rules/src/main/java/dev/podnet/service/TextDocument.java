@@ -1,13 +1,13 @@
 package dev.podnet.service;
 
-import java.util.Arrays;
+import dev.podnet.source.SourceText;
 import java.util.List;
 import org.eclipse.lsp4j.Position;
 import org.eclipse.lsp4j.Range;
 import org.eclipse.lsp4j.TextDocumentContentChangeEvent;
 
 /**
- * An open editor buffer: URI, version and text, with a line table for UTF-16 positions. Edits follow the LSP
+ * An open editor buffer: URI, version and text, with the line table of {@link SourceText} for UTF-16 positions. Edits follow the LSP
  * {@code TextDocumentContentChangeEvent} rules (LSP 3.17 "textDocument/didChange"): a change without a range
  * replaces the whole text; a change with a range replaces that range, and the changes of one notification are
  * applied in order, each against the text the previous one produced.
@@ -25,14 +25,14 @@ public final class TextDocument {
     private final String uri;
     private final int version;
     private final String text;
-    private final int[] lineStarts;
+    private final SourceText lines;
 
     /** A buffer with the given content; {@code text} null is read as the empty string. */
     public TextDocument(String uri, int version, String text) {
         this.uri = uri;
         this.version = version;
         this.text = text == null ? "" : text;
-        this.lineStarts = lineStarts(this.text);
+        this.lines = new SourceText(uri, this.text);
     }
 
     public String uri() {
@@ -49,7 +49,7 @@ public final class TextDocument {
 
     /** Number of lines (at least one). */
     public int lineCount() {
-        return lineStarts.length;
+        return lines.lineCount();
     }
 
     /**
@@ -92,52 +92,21 @@ public final class TextDocument {
         if (line < 0) {
             return 0;
         }
-        if (line >= lineStarts.length) {
+        if (line >= lines.lineCount()) {
             return text.length();
         }
-        int start = lineStarts[line];
-        int end = contentEnd(line);
-        return start + Math.max(0, Math.min(character, end - start));
+        int start = lines.offset(line, 0);
+        return start + Math.max(0, Math.min(character, lines.line(line).length()));
     }
 
     /** The position of a UTF-16 offset (clamped to the text). */
     public Position position(int offset) {
-        int o = Math.max(0, Math.min(offset, text.length()));
-        int idx = Arrays.binarySearch(lineStarts, o);
-        int line = idx >= 0 ? idx : -idx - 2;
-        return new Position(line, o - lineStarts[line]);
+        int[] p = lines.position(offset);
+        return new Position(p[0], p[1]);
     }
 
     /** The LSP range between two UTF-16 offsets. */
     public Range range(int startOffset, int endOffset) {
         return new Range(position(startOffset), position(Math.max(startOffset, endOffset)));
-    }
-
-    /** Offset just after the last character of the line, before its terminator. */
-    private int contentEnd(int line) {
-        int end = line + 1 < lineStarts.length ? lineStarts[line + 1] : text.length();
-        if (end > lineStarts[line] && line + 1 < lineStarts.length) {
-            end--; // the \n or lone \r
-            if (text.charAt(end) == '\n' && end > lineStarts[line] && text.charAt(end - 1) == '\r') {
-                end--;
-            }
-        }
-        return end;
-    }
-
-    private static int[] lineStarts(String text) {
-        int[] starts = new int[16];
-        int n = 0;
-        starts[n++] = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '\n' || (c == '\r' && (i + 1 >= text.length() || text.charAt(i + 1) != '\n'))) {
-                if (n == starts.length) {
-                    starts = Arrays.copyOf(starts, n * 2);
-                }
-                starts[n++] = i + 1;
-            }
-        }
-        return Arrays.copyOf(starts, n);
     }
 }
