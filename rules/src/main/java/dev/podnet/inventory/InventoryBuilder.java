@@ -72,8 +72,15 @@ public final class InventoryBuilder {
         return MAPPER.treeToValue(node, type);
     }
 
-    /** Builds the inventory of every manifest and project file in the workspace. */
+    /**
+     * The inventory of every manifest and project file in the workspace, built once per workspace
+     * ({@link Workspace#memo}) and shared by the checks that need it.
+     */
     public static Inventory build(Workspace ws) {
+        return ws.memo(InventoryBuilder.class, InventoryBuilder::buildNow);
+    }
+
+    private static Inventory buildNow(Workspace ws) {
         InventoryBuilder b = new InventoryBuilder();
         for (SourceFile f : ws.files()) {
             for (SourceFile.Doc d : f.docs()) {

@@ -50,10 +50,18 @@ public final class LintEngine {
 
     /** Lints the inputs. */
     public Result lint(List<InputFile> inputs, LintOptions options) {
+        // Files are decoded and parsed independently, on every core (results kept in input order).
+        record Read(SourceFile file, List<Diagnostic> findings) {
+        }
+        List<Read> reads = (inputs.size() > 1 ? inputs.parallelStream() : inputs.stream()).map(in -> {
+            List<Diagnostic> findings = new ArrayList<>();
+            return new Read(read(in, findings), findings);
+        }).toList();
         List<Diagnostic> out = new ArrayList<>();
         List<SourceFile> files = new ArrayList<>();
-        for (InputFile in : inputs) {
-            files.add(read(in, out));
+        for (Read r : reads) {
+            files.add(r.file());
+            out.addAll(r.findings());
         }
         return lintRead(files, out, options);
     }
@@ -74,18 +82,25 @@ public final class LintEngine {
                         "skipped: neither a CNI network configuration nor a Kubernetes manifest"));
             }
         }
-        for (Check c : checks) {
-            collector.checkCanceled();
+        collector.checkCanceled();
+        // The check families are independent and read the workspace only: they run concurrently, each reporting
+        // into its own list, and their findings are merged in check order (the result is sorted below anyway).
+        List<List<Diagnostic>> perCheck = checks.parallelStream().map(c -> {
+            List<Diagnostic> found = new ArrayList<>();
+            Collector own = new Collector(found, options);
+            own.checkCanceled();
             try {
-                c.run(ws, collector);
+                c.run(ws, own);
             } catch (CancellationException e) {
                 throw e;
             } catch (RuntimeException | StackOverflowError e) {
-                out.add(new Diagnostic(files.isEmpty() ? "" : files.get(0).path(), Range.FILE_START, Severity.ERROR,
-                        "SYN900", "internal error in " + c.getClass().getSimpleName() + " (" + e
+                found.add(new Diagnostic(files.isEmpty() ? "" : files.get(0).path(), Range.FILE_START,
+                        Severity.ERROR, "SYN900", "internal error in " + c.getClass().getSimpleName() + " (" + e
                         + "); the other checks ran; please report this"));
             }
-        }
+            return found;
+        }).toList();
+        perCheck.forEach(out::addAll);
         Map<String, Integer> order = new HashMap<>();
         for (int i = 0; i < files.size(); i++) {
             order.putIfAbsent(files.get(i).path(), i);

@@ -38,6 +38,8 @@ import java.util.Set;
 public final class Connectivity {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private final ReachabilityEngine engine;
+    /** Backends per Service (by identity): the pods do not change during the engine's life. */
+    private final java.util.Map<ServiceInfo, List<Endpoint>> backendCache = new java.util.IdentityHashMap<>();
 
     /** Connectivity over an engine's inventory and policies. */
     public Connectivity(ReachabilityEngine engine) {
@@ -161,17 +163,21 @@ public final class Connectivity {
 
     /** The backend pods of a Service: pods of its namespace matched by its (non-empty) selector. */
     public List<Endpoint> backends(ServiceInfo s) {
+        return backendCache.computeIfAbsent(s, this::findBackends);
+    }
+
+    private List<Endpoint> findBackends(ServiceInfo s) {
         List<Endpoint> out = new ArrayList<>();
         if (s.selector().isEmpty()) {
-            return out;
+            return List.of();
         }
-        for (Endpoint.Pod p : engine.pods()) {
-            if (p.pod().namespace().equals(s.namespace()) && s.selector().entrySet().stream()
+        for (Endpoint.Pod p : engine.podsInNamespace(s.namespace())) {
+            if (s.selector().entrySet().stream()
                     .allMatch(e -> e.getValue().equals(p.pod().labels().get(e.getKey())))) {
                 out.add(p);
             }
         }
-        return out;
+        return List.copyOf(out);
     }
 
     private List<Endpoint> cidr(IPAddress block) {

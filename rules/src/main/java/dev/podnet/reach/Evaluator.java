@@ -7,7 +7,9 @@ import dev.podnet.reach.CompiledPolicy.Rule;
 import dev.podnet.reach.Explanation.Shortcut;
 import dev.podnet.reach.Explanation.Side;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Evaluates one connection at a time, with its {@link Explanation}: the NetworkPolicy v1 contract (kubernetes.io
@@ -20,12 +22,17 @@ import java.util.List;
  */
 public final class Evaluator {
     private final List<CompiledPolicy> policies;
+    /** The policies of each namespace, in input order (a policy selects pods of its own namespace only). */
+    private final Map<String, List<CompiledPolicy>> byNamespace = new HashMap<>();
     private final ClusterFacts facts;
 
     /** An evaluator over compiled policies. */
     public Evaluator(List<CompiledPolicy> policies, ClusterFacts facts) {
         this.policies = List.copyOf(policies);
         this.facts = facts;
+        for (CompiledPolicy cp : this.policies) {
+            byNamespace.computeIfAbsent(cp.info().namespace(), k -> new ArrayList<>()).add(cp);
+        }
     }
 
     /** The compiled policies, in input order. */
@@ -72,7 +79,7 @@ public final class Evaluator {
         List<CompiledPolicy> isolating = new ArrayList<>();
         Rule allowedBy = null;
         List<ContainerPort> dstPorts = dst instanceof Endpoint.Pod p ? p.pod().ports() : null;
-        for (CompiledPolicy cp : policies) {
+        for (CompiledPolicy cp : byNamespace.getOrDefault(self.pod().namespace(), List.of())) {
             if (!cp.isolates(d) || !cp.selects(self.pod().namespace(), self.pod().labels())) {
                 continue;
             }

@@ -68,12 +68,12 @@ public final class ReachabilityCheck implements Check {
             return;
         }
         ReachabilityEngine engine = new ReachabilityEngine(inv);
-        if (!inv.facts().noEnforcement() && !inv.policies().isEmpty()) {
-            unreachablePodsAndServices(engine, out);
-            out.checkCanceled();
-            dns(engine, out);
-        }
         Connectivity conn = new Connectivity(engine);
+        if (!inv.facts().noEnforcement() && !inv.policies().isEmpty()) {
+            unreachablePodsAndServices(engine, conn, out);
+            out.checkCanceled();
+            dns(engine, conn, out);
+        }
         for (SourceDoc d : expectationDocs) {
             out.checkCanceled();
             expectations(conn, d, out);
@@ -82,9 +82,8 @@ public final class ReachabilityCheck implements Check {
 
     // ---- RCH001 / RCH002 ------------------------------------------------------------------------------------
 
-    private static void unreachablePodsAndServices(ReachabilityEngine engine, Reporter out) {
+    private static void unreachablePodsAndServices(ReachabilityEngine engine, Connectivity conn, Reporter out) {
         Set<Probe> probeSet = new TreeSet<>(engine.declaredProbes(Integer.MAX_VALUE));
-        Connectivity conn = new Connectivity(engine);
         for (ServiceInfo s : engine.inventory().services()) {
             for (ServicePort sp : s.ports()) {
                 for (Endpoint b : conn.backends(s)) {
@@ -107,7 +106,7 @@ public final class ReachabilityCheck implements Check {
         }
         ClassVerdicts t = (p, s, d) -> tables.get(p).classAllowed(0, s, d);
         int n = engine.classCount();
-        java.util.Set<Endpoint> reportedBackends = new java.util.HashSet<>();
+        Set<Endpoint> reportedBackends = identitySet();
         // RCH002
         for (ServiceInfo s : engine.inventory().services()) {
             List<Endpoint> backends = conn.backends(s);
@@ -118,6 +117,7 @@ public final class ReachabilityCheck implements Check {
                 ServicePort sp = s.ports().get(i);
                 boolean anyReachable = false;
                 Probe firstProbe = null;
+                Set<Long> seen = new java.util.HashSet<>();
                 for (Endpoint b : backends) {
                     Integer target = Connectivity.targetPort(sp, (Endpoint.Pod) b);
                     if (target == null || !Probe.PROTOCOLS.contains(sp.protocol())) {
@@ -125,9 +125,12 @@ public final class ReachabilityCheck implements Check {
                     }
                     Probe pr = new Probe(target, sp.protocol());
                     firstProbe = firstProbe == null ? pr : firstProbe;
-                    int bi = engine.pods().indexOf(b);
+                    int bi = engine.indexOf((Endpoint.Pod) b);
                     int cls = engine.classOf(bi);
                     int p = probes.indexOf(pr);
+                    if (!seen.add(((long) p << 32) | cls)) {
+                        continue; // same class and probe as an earlier backend: same verdicts
+                    }
                     for (int src = 0; src < n && !anyReachable; src++) {
                         if (t.classAllowed(p, src, cls) && (src != cls || engine.classSize(cls) > 1)) {
                             anyReachable = true;
@@ -238,13 +241,11 @@ public final class ReachabilityCheck implements Check {
     }
 
     private static List<Endpoint.Pod> members(ReachabilityEngine engine, int c) {
-        List<Endpoint.Pod> out = new ArrayList<>();
-        for (int i = 0; i < engine.pods().size(); i++) {
-            if (engine.classOf(i) == c) {
-                out.add(engine.pods().get(i));
-            }
-        }
-        return out;
+        return engine.members(c);
+    }
+
+    private static <T> Set<T> identitySet() {
+        return java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     }
 
     private static Endpoint.Pod firstOther(ReachabilityEngine engine, Endpoint.Pod p) {
@@ -257,8 +258,10 @@ public final class ReachabilityCheck implements Check {
     }
 
     private static Endpoint.Pod firstClient(ReachabilityEngine engine, List<Endpoint> backends) {
+        Set<Endpoint> set = identitySet();
+        set.addAll(backends);
         for (Endpoint.Pod q : engine.pods()) {
-            if (!backends.contains(q)) {
+            if (!set.contains(q)) {
                 return q;
             }
         }
@@ -267,12 +270,11 @@ public final class ReachabilityCheck implements Check {
 
     // ---- RCH003 ---------------------------------------------------------------------------------------------
 
-    private static void dns(ReachabilityEngine engine, Reporter out) {
+    private static void dns(ReachabilityEngine engine, Connectivity conn, Reporter out) {
         Inventory inv = engine.inventory();
         String dnsNs = inv.facts().dnsNamespace();
         String dnsName = dnsNs + "/" + inv.facts().dnsService();
         List<Endpoint> backends = new ArrayList<>();
-        Connectivity conn = new Connectivity(engine);
         List<ServicePort> dnsPorts = null;
         for (ServiceInfo s : inv.services()) {
             if ((s.namespace() + "/" + s.name()).equals(dnsName)) {
@@ -300,19 +302,35 @@ public final class ReachabilityCheck implements Check {
         Map<CompiledPolicy, List<Endpoint.Pod>> udpBlocked = new LinkedHashMap<>();
         Map<CompiledPolicy, List<Endpoint.Pod>> tcpOnlyBlocked = new LinkedHashMap<>();
         Map<CompiledPolicy, Explanation> example = new LinkedHashMap<>();
-        for (Endpoint.Pod p : engine.pods()) {
-            if (backends.contains(p)) {
+        List<ServicePort> servicePorts = dnsPorts;
+        Set<Endpoint> backendSet = identitySet();
+        backendSet.addAll(backends);
+        // Pods of one equivalence class get the same verdicts and the same isolating policies towards any
+        // destination (the class fixes namespace, labels, ports and the ipBlocks containing the pod's IPs), so each
+        // class is evaluated once, with its first pod in table order (the one whose explanation is quoted).
+        record DnsVerdict(Explanation udpExample, boolean udp, boolean tcp) {
+        }
+        Map<Integer, DnsVerdict> byClass = new java.util.HashMap<>();
+        for (int i = 0; i < engine.pods().size(); i++) {
+            Endpoint.Pod p = engine.pods().get(i);
+            if (backendSet.contains(p)) {
                 continue;
             }
-            Explanation eu = null;
-            boolean u = false;
-            boolean tc = false;
-            for (Endpoint b : backends) {
-                Explanation x = engine.evaluator().evaluate(p, b, dnsProbe(udp, dnsPorts, (Endpoint.Pod) b));
-                eu = eu == null ? x : eu;
-                u |= x.allowed();
-                tc |= engine.evaluator().evaluate(p, b, dnsProbe(tcp, dnsPorts, (Endpoint.Pod) b)).allowed();
-            }
+            DnsVerdict v = byClass.computeIfAbsent(engine.classOf(i), c -> {
+                Explanation eu = null;
+                boolean u = false;
+                boolean tc = false;
+                for (Endpoint b : backends) {
+                    Explanation x = engine.evaluator().evaluate(p, b, dnsProbe(udp, servicePorts, (Endpoint.Pod) b));
+                    eu = eu == null ? x : eu;
+                    u |= x.allowed();
+                    tc |= engine.evaluator().evaluate(p, b, dnsProbe(tcp, servicePorts, (Endpoint.Pod) b)).allowed();
+                }
+                return new DnsVerdict(eu, u, tc);
+            });
+            Explanation eu = v.udpExample();
+            boolean u = v.udp();
+            boolean tc = v.tcp();
             if (eu == null || eu.egress().isolating().isEmpty() || (u && tc)) {
                 continue;
             }

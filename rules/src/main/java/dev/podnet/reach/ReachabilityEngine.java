@@ -60,6 +60,14 @@ public final class ReachabilityEngine {
     private final List<int[]> egressRules = new ArrayList<>();
     /** Per class: ids of the ingress rules of the policies isolating it for ingress; null when not isolated. */
     private final List<int[]> ingressRules = new ArrayList<>();
+    /** Classes grouped by their declared container ports (named ports resolve on these alone). */
+    private final Map<List<ContainerPort>, BitSet> classesByPorts = new LinkedHashMap<>();
+    /** Pod index by identity, for {@link #indexOf(Endpoint.Pod)}. */
+    private final Map<Endpoint.Pod, Integer> podIndex = new java.util.IdentityHashMap<>();
+    /** Pods per class, built on first use. */
+    private List<List<Endpoint.Pod>> members;
+    /** Pods by namespace, in table order. */
+    private final Map<String, List<Endpoint.Pod>> podsByNamespace = new HashMap<>();
 
     /** Prepares the classes and per-rule peer sets for an inventory. */
     public ReachabilityEngine(Inventory inventory) {
@@ -75,6 +83,10 @@ public final class ReachabilityEngine {
             eps.add(Endpoint.Pod.of(p, nsLabels(p.namespace())));
         }
         this.pods = List.copyOf(eps);
+        for (int i = 0; i < pods.size(); i++) {
+            podIndex.put(pods.get(i), i);
+            podsByNamespace.computeIfAbsent(pods.get(i).pod().namespace(), k -> new ArrayList<>()).add(pods.get(i));
+        }
         this.classOf = new int[pods.size()];
         buildClasses();
         buildRules();
@@ -101,6 +113,17 @@ public final class ReachabilityEngine {
         return pods;
     }
 
+    /** The index of a pod of this table in {@link #pods()} (by identity), or -1 when it is not one of them. */
+    public int indexOf(Endpoint.Pod p) {
+        Integer i = podIndex.get(p);
+        return i == null ? -1 : i;
+    }
+
+    /** The pods of a namespace, in table order (empty when none). */
+    public List<Endpoint.Pod> podsInNamespace(String ns) {
+        return podsByNamespace.getOrDefault(ns, List.of());
+    }
+
     /** The number of equivalence classes. */
     public int classCount() {
         return reps.size();
@@ -114,6 +137,21 @@ public final class ReachabilityEngine {
     /** The number of pods in a class. */
     public int classSize(int c) {
         return sizes.get(c);
+    }
+
+    /** The pods of a class, in table order. */
+    public synchronized List<Endpoint.Pod> members(int c) {
+        if (members == null) {
+            List<List<Endpoint.Pod>> m = new ArrayList<>();
+            for (int k = 0; k < reps.size(); k++) {
+                m.add(new ArrayList<>());
+            }
+            for (int i = 0; i < pods.size(); i++) {
+                m.get(classOf[i]).add(pods.get(i));
+            }
+            members = m.stream().map(List::copyOf).toList();
+        }
+        return members.get(c);
     }
 
     /** A pod of the class (the first in table order). */
@@ -197,6 +235,7 @@ public final class ReachabilityEngine {
                 repSignatures.add(sigs[i]);
                 sizes.add(0);
                 classesByNamespace.computeIfAbsent(p.pod().namespace(), k -> new ArrayList<>()).add(id);
+                classesByPorts.computeIfAbsent(p.pod().ports(), k -> new BitSet()).set(id);
             }
             sizes.set(id, sizes.get(id) + 1);
             classOf[i] = id;
@@ -354,18 +393,25 @@ public final class ReachabilityEngine {
         return out;
     }
 
-    /** Computes the truth table for the probes. */
+    /**
+     * Computes the truth table for the probes. Per probe the table keeps, per source class, the destination
+     * classes its egress admits and, per destination class isolated for ingress, the source classes its ingress
+     * admits (equal sets are shared), so computing it costs classes x rules, not classes squared; a verdict is the
+     * AND of the two.
+     */
     public Table compute(List<Probe> probes) {
         int n = reps.size();
-        List<BitSet[]> matrices = new ArrayList<>();
+        List<BitSet[]> egressRows = new ArrayList<>();
+        List<BitSet[]> ingressColumns = new ArrayList<>();
+        BitSet everyClass = new BitSet(n);
+        everyClass.set(0, n);
         for (Probe probe : probes) {
             BitSet[] rows = new BitSet[n];
+            BitSet[] columns = new BitSet[n];
+            egressRows.add(rows);
+            ingressColumns.add(columns);
             if (facts.noEnforcement()) {
-                for (int s = 0; s < n; s++) {
-                    rows[s] = new BitSet(n);
-                    rows[s].set(0, n);
-                }
-                matrices.add(rows);
+                java.util.Arrays.fill(rows, everyClass);
                 continue;
             }
             // Port match per rule: null = every class, an empty set = none, else the destination classes.
@@ -374,10 +420,11 @@ public final class ReachabilityEngine {
             for (int r = 0; r < rules.size(); r++) {
                 Rule rule = rules.get(r);
                 if (rule.hasNamedPort()) {
+                    // A named port resolves on the destination's declared ports only: decide once per port list.
                     BitSet b = new BitSet(n);
-                    for (int c = 0; c < n; c++) {
-                        if (rule.portMatches(probe, reps.get(c).pod().ports())) {
-                            b.set(c);
+                    for (Map.Entry<List<ContainerPort>, BitSet> g : classesByPorts.entrySet()) {
+                        if (rule.portMatches(probe, g.getKey())) {
+                            b.or(g.getValue());
                         }
                     }
                     portMatch[r] = b;
@@ -389,9 +436,7 @@ public final class ReachabilityEngine {
             for (int s = 0; s < n; s++) {
                 int[] er = egressRules.get(s);
                 if (er == null) {
-                    BitSet all = new BitSet(n);
-                    all.set(0, n);
-                    rows[s] = all;
+                    rows[s] = everyClass;
                     continue;
                 }
                 List<Integer> key = new ArrayList<>(er.length);
@@ -413,7 +458,7 @@ public final class ReachabilityEngine {
                     }
                     memo.put(key, allowed);
                 }
-                rows[s] = (BitSet) allowed.clone();
+                rows[s] = allowed;
             }
             memo.clear();
             for (int d = 0; d < n; d++) {
@@ -436,13 +481,10 @@ public final class ReachabilityEngine {
                     }
                     memo.put(key, admitted);
                 }
-                for (int s = admitted.nextClearBit(0); s < n; s = admitted.nextClearBit(s + 1)) {
-                    rows[s].clear(d);
-                }
+                columns[d] = admitted;
             }
-            matrices.add(rows);
         }
-        return new Table(this, List.copyOf(probes), matrices);
+        return new Table(this, List.copyOf(probes), egressRows, ingressColumns);
     }
 
     /**

@@ -6,17 +6,24 @@ import java.util.List;
 /**
  * A truth table: for every probe and every ordered pair of pods of the engine ({@link ReachabilityEngine#pods()}),
  * whether the policies allow a new connection. Stored per class pair, so a lookup is O(1) and memory grows with
- * the square of the number of classes, not pods. Self pairs are always allowed.
+ * the number of classes times the number of distinct rule combinations, not pods squared: per probe, each source
+ * class has the set of destination classes its egress admits, and each destination class isolated for ingress has
+ * the set of source classes its ingress admits (shared between classes with the same admitting rules); a verdict
+ * is the AND of the two. Self pairs are always allowed.
  */
 public final class Table {
     private final ReachabilityEngine engine;
     private final List<Probe> probes;
-    private final List<BitSet[]> matrices;
+    /** Per probe, per source class: the destination classes its egress allows (never null). */
+    private final List<BitSet[]> egressRows;
+    /** Per probe, per destination class: the source classes its ingress admits (null: not isolated). */
+    private final List<BitSet[]> ingressColumns;
 
-    Table(ReachabilityEngine engine, List<Probe> probes, List<BitSet[]> matrices) {
+    Table(ReachabilityEngine engine, List<Probe> probes, List<BitSet[]> egressRows, List<BitSet[]> ingressColumns) {
         this.engine = engine;
         this.probes = probes;
-        this.matrices = matrices;
+        this.egressRows = egressRows;
+        this.ingressColumns = ingressColumns;
     }
 
     /** The probes, in the order given. */
@@ -39,12 +46,16 @@ public final class Table {
         if (from == to) {
             return true;
         }
-        return matrices.get(p)[engine.classOf(from)].get(engine.classOf(to));
+        return classAllowed(p, engine.classOf(from), engine.classOf(to));
     }
 
     /** The verdict between two distinct pods of the given classes. */
     public boolean classAllowed(int p, int fromClass, int toClass) {
-        return matrices.get(p)[fromClass].get(toClass);
+        if (!egressRows.get(p)[fromClass].get(toClass)) {
+            return false;
+        }
+        BitSet admitted = ingressColumns.get(p)[toClass];
+        return admitted == null || admitted.get(fromClass);
     }
 
     /** The explanation of one table entry. */
@@ -54,17 +65,18 @@ public final class Table {
 
     /** The number of allowed ordered pairs (self pairs included) for probe index {@code p}. */
     public long allowedCount(int p) {
-        BitSet[] rows = matrices.get(p);
         long total = 0;
         int n = engine.classCount();
         for (int s = 0; s < n; s++) {
             long ss = engine.classSize(s);
-            BitSet row = rows[s];
+            BitSet row = egressRows.get(p)[s];
             for (int d = row.nextSetBit(0); d >= 0; d = row.nextSetBit(d + 1)) {
-                total += ss * engine.classSize(d);
+                if (classAllowed(p, s, d)) {
+                    total += ss * engine.classSize(d);
+                }
             }
-            if (!row.get(s)) {
-                total += ss;
+            if (!classAllowed(p, s, s)) {
+                total += ss; // the pod itself: always allowed
             }
         }
         return total;

@@ -29,6 +29,13 @@ public final class NetpolLintBenchmark {
 
     public static void main(String[] args) throws IOException {
         long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        if (args.length == 2 && args[0].equals("--generate")) {
+            // Writes the folder only, e.g. to time `podnet lint` on it from a fresh JVM (bench/README.md).
+            Path out = Files.createDirectories(Path.of(args[1]));
+            generate(out, 2000, 5000, 50);
+            System.out.println("generated " + out);
+            return;
+        }
         Path dir = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("podnet-bench");
         if (args.length == 0) {
             generate(dir, 2000, 5000, 50);
@@ -49,7 +56,9 @@ public final class NetpolLintBenchmark {
         if (Boolean.getBoolean("bench.breakdown")) {
             for (List<dev.podnet.lint.Check> cs : List.of(List.<dev.podnet.lint.Check>of(),
                     List.<dev.podnet.lint.Check>of(new dev.podnet.netpol.NetworkPolicyValidation()),
-                    List.<dev.podnet.lint.Check>of(new dev.podnet.netpol.NetworkPolicyLint()))) {
+                    List.<dev.podnet.lint.Check>of(new dev.podnet.netpol.NetworkPolicyLint()),
+                    List.<dev.podnet.lint.Check>of(new dev.podnet.reach.ReachabilityCheck()),
+                    dev.podnet.lint.Checks.all())) {
                 long a = mx.getCurrentThreadCpuTime();
                 new LintEngine(cs).lint(inputs);
                 System.out.printf("  checks %s: %d ms CPU%n", cs.stream().map(c -> c.getClass().getSimpleName())
