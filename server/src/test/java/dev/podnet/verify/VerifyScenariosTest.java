@@ -228,7 +228,8 @@ class VerifyScenariosTest {
     void interruptedRunCleansUp(@TempDir Path tmp) throws Exception {
         Path d = writeCase(tmp, "003-default-deny-all");
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), PodnetCli.class.getName(),
+        Process p = new ProcessBuilder(java, "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp",
+                System.getProperty("java.class.path"), PodnetCli.class.getName(),
                 "verify", d.toString(), "--probe", "80/TCP", "--probe", "81/TCP", "--probe", "80/UDP",
                 "--timeout", "3000").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         List<String> seen = new ArrayList<>();
