@@ -25,6 +25,21 @@ class RunnersTest {
     }
 
     @Test
+    void aNullEnvironmentValueUnsetsTheVariable() throws Exception {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        env.put("CNI_COMMAND", "GC");
+        env.put("CNI_NETNS", null);
+        env.put("HOME", null);
+        assertThat(SshRunner.commandLine(List.of("plugin"), env))
+                .isEqualTo("env -u 'CNI_NETNS' -u 'HOME' 'CNI_COMMAND=GC' 'plugin'");
+        // HOME is inherited from this JVM's environment; the null removes it for the child only.
+        ExecResult r = new LocalRunner().run(List.of("env"), new byte[0], env, Duration.ofSeconds(10));
+        assertThat(r.out().lines()).contains("CNI_COMMAND=GC").noneMatch(l -> l.startsWith("HOME="))
+                .noneMatch(l -> l.startsWith("CNI_NETNS="));
+        assertThat(System.getenv("HOME")).isNotNull();
+    }
+
+    @Test
     void localRunnerPassesArgumentsAsDataAndHonoursTimeout() throws Exception {
         Path marker = Files.createTempDirectory("podnet-run").resolve("pwned");
         LocalRunner r = new LocalRunner();
