@@ -41,7 +41,8 @@ import java.util.Map;
  * </pre>
  * Per run it prints, for each side, the wall time and the CPU time (the child processes' user+system time from
  * {@code /proc/self/stat} cutime/cstime, in 10 ms ticks, plus the CPU time of the applying Java thread), the apply's
- * per-command breakdown, the apply/raw ratios, and a second, unchanged apply. At the end: the median ratios and the
+ * per-command breakdown, the apply/raw ratios, a second, unchanged apply, and an update (one more member in one set,
+ * one more rule in {@code PODNET-FORWARD}; then the original is applied again). At the end: the median ratios and the
  * load average before and after. The order of the two sides alternates between runs. Namespaces are deleted at the
  * end of each run.
  */
@@ -277,6 +278,21 @@ public final class ApplyBenchmark {
             var again = new NodeApplier(applyNode, a, new PrintWriter(new StringWriter()), false).apply(rs);
             double againWall = (System.nanoTime() - a0) / 1e6;
             long againCpu = childCpuMs() - k0;
+            // An update: one more member in the first set and one more rule in PODNET-FORWARD.
+            String set = rs.sets().get(0);
+            Ruleset changed = new Ruleset(rs.filterRules().replace("COMMIT\n",
+                    "-A PODNET-FORWARD -s 198.51.100.99/32 -j RETURN\nCOMMIT\n"), rs.entryJumps(), rs.natRules(),
+                    rs.ipsetRules().replaceFirst("(?m)^(create " + set + " .*\n)", "$1add " + set + " 10.250.250.250\n"),
+                    rs.sets(), rs.chains(), rs.ruleCount() + 1);
+            applyNode.steps.clear();
+            long u0 = childCpuMs();
+            long w0 = System.nanoTime();
+            StringWriter updateLog = new StringWriter();
+            new NodeApplier(applyNode, a, new PrintWriter(updateLog), false).apply(changed);
+            double updateWall = (System.nanoTime() - w0) / 1e6;
+            long updateCpu = childCpuMs() - u0;
+            String updateBreakdown = applyNode.breakdown();
+            new NodeApplier(applyNode, a, new PrintWriter(new StringWriter()), false).apply(rs);
             String stateA = podnetState(new NetnsRunner(a, host));
             String stateB = podnetState(new NetnsRunner(b, host));
             boolean same = stateA.equals(stateB);
@@ -295,6 +311,8 @@ public final class ApplyBenchmark {
                         apply[0], apply[1], apply[0] / raw[0], apply[1] / raw[1], again, againWall, againCpu, same,
                         loadavg());
                 System.out.print("    raw steps:\n" + rawNode.breakdown() + "    apply steps:\n" + applyBreakdown);
+                System.out.printf("    update (one set member, one rule) %.0f ms wall / %d ms CPU: %s    update steps:%n%s",
+                        updateWall, updateCpu, updateLog, updateBreakdown);
             }
             if (!same) {
                 throw new IllegalStateException("apply and raw loaded different content");
