@@ -240,7 +240,8 @@ public final class CniRuntime {
      * GC (SPEC.md §"GC: Clean up any stale resources", CNI 1.1.0; libcni {@code GCNetworkList}): runs every plugin of
      * the list with {@code CNI_COMMAND=GC}, {@code CNI_PATH}, no attachment variables, and on stdin the plugin's
      * request configuration with {@code cni.dev/valid-attachments}, the attachments that are still valid, each as
-     * {@code {"containerID", "ifname"}}. Does nothing when the configuration sets {@code disableGC}. Every plugin
+     * {@code {"containerID", "ifname"}} (also under {@code cni.dev/attachments}, the name in the spec text as first
+     * tagged, as libcni does). Does nothing when the configuration sets {@code disableGC}. Every plugin
      * runs even when an earlier one fails.
      *
      * @param valid the attachments to keep (only their container ID and interface name are sent)
@@ -261,6 +262,9 @@ public final class CniRuntime {
             for (Attachment a : valid) {
                 arr.addObject().put("containerID", a.containerId()).put("ifname", a.ifName());
             }
+            // The spec as tagged for 1.1.0 named the key cni.dev/attachments; containernetworking/cni PR #1103 (issue
+            // #1101) renamed it to libcni's cni.dev/valid-attachments, and libcni sends both: so does podnet.
+            req.set("cni.dev/attachments", arr.deepCopy());
             try {
                 exec(p.path("type").asText(), req, "GC", null);
             } catch (CniException e) {

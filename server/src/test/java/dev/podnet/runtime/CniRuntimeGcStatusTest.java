@@ -25,7 +25,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * GC and STATUS (CNI spec 1.1.0, SPEC.md §"GC: Clean up any stale resources" and §"STATUS: Check plugin status")
+ * GC and STATUS (CNI spec 1.1.0, SPEC.md §"GC: Clean up any stale resources" and §"STATUS: Check plugin status";
+ * libcni {@code GCNetworkList} and {@code GetStatusNetworkList}; the GC key as renamed by containernetworking/cni
+ * PR #1103)
  * against a test plugin written by the test: a POSIX shell script that speaks CNI 1.1.0 (VERSION reports
  * supportedVersions up to 1.1.0), records the CNI_* environment and the stdin of every call, and fails STATUS with
  * error code 50 while a marker file exists (and GC with code 11 while another marker exists). Debian's reference
@@ -171,17 +173,22 @@ class CniRuntimeGcStatusTest {
             assertNoAttachmentVariables(c);
         }
         // Each plugin gets its own object with the list's name and cniVersion, and the valid attachments (container
-        // ID and interface name only); no prevResult, no runtimeConfig.
+        // ID and interface name only; also under the key the first 1.1.0 spec text used, as libcni sends it); no
+        // prevResult, no runtimeConfig.
         assertThat(cs.get(0).stdin()).isEqualTo(JSON.readTree("""
                 {"type": "pn-test-a", "mode": "alpha", "capabilities": {"portMappings": true},
                  "name": "gc-net", "cniVersion": "1.1.0",
                  "cni.dev/valid-attachments": [{"containerID": "c-1", "ifname": "eth0"},
-                                               {"containerID": "c-2", "ifname": "net1"}]}
+                                               {"containerID": "c-2", "ifname": "net1"}],
+                 "cni.dev/attachments": [{"containerID": "c-1", "ifname": "eth0"},
+                                         {"containerID": "c-2", "ifname": "net1"}]}
                 """));
         assertThat(cs.get(1).stdin()).isEqualTo(JSON.readTree("""
                 {"type": "pn-test-b", "mode": "beta", "name": "gc-net", "cniVersion": "1.1.0",
                  "cni.dev/valid-attachments": [{"containerID": "c-1", "ifname": "eth0"},
-                                               {"containerID": "c-2", "ifname": "net1"}]}
+                                               {"containerID": "c-2", "ifname": "net1"}],
+                 "cni.dev/attachments": [{"containerID": "c-1", "ifname": "eth0"},
+                                         {"containerID": "c-2", "ifname": "net1"}]}
                 """));
 
         // An empty list of valid attachments is still sent (every attachment is stale).
@@ -224,6 +231,7 @@ class CniRuntimeGcStatusTest {
             assertThat(c.stdin().path("name").asText()).isEqualTo("gc-net");
             assertThat(c.stdin().path("cniVersion").asText()).isEqualTo("1.1.0");
             assertThat(c.stdin().has("cni.dev/valid-attachments")).isFalse();
+            assertThat(c.stdin().has("cni.dev/attachments")).isFalse();
             assertThat(c.stdin().has("prevResult")).isFalse();
         }
         assertThat(cs.get(1).stdin()).isEqualTo(JSON.readTree(
