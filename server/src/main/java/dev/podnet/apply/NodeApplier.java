@@ -31,10 +31,10 @@ import java.util.TreeSet;
  *       changed ones (declaring flushes them) and the stale ones (flushed, then deleted with {@code -X}), and adds
  *       missing entry jumps; unchanged chains are not declared. It is checked with {@code iptables-restore -w
  *       --noflush --test} first: the same lines, the chain rules grouped in blocks of whole chains that close at
- *       {@value #TEST_BLOCK} rules, each block declaring the chains its rules are in and jump to, then one block with the file's
- *       declarations and its other lines ({@link #testInput}). iptables-nft looks each rule's chain up among all
- *       chains of the transaction, so testing a file of thousands of chains as one block costs as much as loading
- *       it; in blocks the test costs a fraction;</li>
+ *       {@value #TEST_BLOCK} rules, each block declaring the chains its rules are in and jump to, then one block
+ *       with the file's declarations and its other lines ({@link #testInput}). iptables-nft looks each rule's
+ *       chain up among all chains of the transaction, so testing a file of thousands of chains as one block costs
+ *       as much as loading it; in blocks the test costs a fraction (bench/README.md);</li>
  *   <li>one {@code ipset restore} that destroys the stale {@code PODNET-} sets and the temporary sets.</li>
  * </ol>
  * If any step fails, the node is put back: swapped sets are swapped back (the same kernel objects, so even their
@@ -126,7 +126,7 @@ public final class NodeApplier {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Takes the lock: {@code mkdir LOCK}; only when that fails, {@code mkdir -p /run/podnet} and retry every 100 ms. */
+    /** Takes the lock: {@code mkdir LOCK}; only if that fails, {@code mkdir -p /run/podnet} and retry every 100 ms. */
     private void lock() throws ApplyException {
         if (dryRun) {
             return;
@@ -523,7 +523,7 @@ public final class NodeApplier {
         }
     }
 
-    /** Removes every podnet chain, jump and set from the node: one {@code iptables-restore}, one {@code ipset restore}. */
+    /** Removes every podnet chain, jump and set: one {@code iptables-restore}, one {@code ipset restore}. */
     public Outcome delete() throws ApplyException {
         lock();
         try {
