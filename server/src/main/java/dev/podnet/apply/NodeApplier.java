@@ -169,7 +169,7 @@ public final class NodeApplier {
             if (line.startsWith(":" + P)) {
                 chains.put(line.substring(1, line.indexOf(' ')), new ArrayList<>());
             } else if (line.startsWith("-A " + P)) {
-                String chain = line.split(" ")[1];
+                String chain = chainOf(line);
                 chains.computeIfAbsent(chain, k -> new ArrayList<>()).add(line);
             } else if (line.startsWith("-A ") && line.matches("-A (INPUT|FORWARD|OUTPUT) -j " + P + "\\S+")) {
                 jumps.add(line);
@@ -194,6 +194,12 @@ public final class NodeApplier {
         return new State(chains, jumps, types, members);
     }
 
+    /** The chain of an {@code -A CHAIN ...} line. */
+    private static String chainOf(String line) {
+        int end = line.indexOf(' ', 3);
+        return line.substring(3, end < 0 ? line.length() : end);
+    }
+
     /** The state a ruleset describes, in the form {@link #read()} returns. */
     static State desired(Ruleset rs) {
         Map<String, List<String>> chains = new LinkedHashMap<>();
@@ -201,7 +207,7 @@ public final class NodeApplier {
             if (line.startsWith(":")) {
                 chains.put(line.substring(1, line.indexOf(' ')), new ArrayList<>());
             } else if (line.startsWith("-A ")) {
-                chains.get(line.split(" ")[1]).add(line);
+                chains.get(chainOf(line)).add(line);
             }
         }
         Set<String> jumps = new LinkedHashSet<>();
@@ -367,10 +373,11 @@ public final class NodeApplier {
         for (String c : chains) {
             for (String r : want.chains().get(c)) {
                 body.append(r).append('\n');
-                String[] f = r.split(" ");
-                for (int i = 0; i + 1 < f.length; i++) {
-                    if ((f[i].equals("-j") || f[i].equals("-g")) && f[i + 1].startsWith(P)) {
-                        declared.add(f[i + 1]);
+                for (String flag : List.of(" -j " + P, " -g " + P)) {
+                    for (int i = r.indexOf(flag); i >= 0; i = r.indexOf(flag, i + 1)) {
+                        int from = i + 4;
+                        int to = r.indexOf(' ', from);
+                        declared.add(r.substring(from, to < 0 ? r.length() : to));
                     }
                 }
             }

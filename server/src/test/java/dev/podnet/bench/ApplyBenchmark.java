@@ -40,7 +40,8 @@ import java.util.Map;
  * java -cp server/target/podnet.jar:server/target/test-classes dev.podnet.bench.ApplyBenchmark [pods] [policies] [runs]
  * </pre>
  * Per run it prints, for each side, the wall time and the CPU time (the child processes' user+system time from
- * {@code /proc/self/stat} cutime/cstime, in 10 ms ticks, plus the CPU time of the applying Java thread), the apply's
+ * {@code /proc/self/stat} cutime/cstime, in 10 ms ticks, plus the CPU time of the Java thread that runs the side:
+ * for apply, reading the state, the diff and the inputs; for raw, writing the inputs to the pipes), the apply's
  * per-command breakdown, the apply/raw ratios, a second, unchanged apply, and an update (one more member in one set,
  * one more rule in {@code PODNET-FORWARD}; then the original is applied again). At the end: the median ratios and the
  * load average before and after. The order of the two sides alternates between runs. Namespaces are deleted at the
@@ -235,16 +236,18 @@ public final class ApplyBenchmark {
             host.run(List.of("ip", "netns", "add", b), Duration.ofSeconds(10));
             RecordingRunner rawNode = new RecordingRunner(new NetnsRunner(b, host));
             RecordingRunner applyNode = new RecordingRunner(new NetnsRunner(a, host));
-            double[] raw = new double[2];
-            double[] apply = new double[2];
+            double[] raw = new double[3];
+            double[] apply = new double[3];
             Runnable doRaw = () -> {
                 try {
                     long k0 = childCpuMs();
+                    long t0 = mx.getCurrentThreadCpuTime();
                     long r0 = System.nanoTime();
                     must(rawNode, ipsetIn, "ipset", "restore");
                     must(rawNode, filterIn, "iptables-restore", "--noflush");
                     raw[0] = (System.nanoTime() - r0) / 1e6;
-                    raw[1] = childCpuMs() - k0;
+                    raw[2] = (mx.getCurrentThreadCpuTime() - t0) / 1e6;
+                    raw[1] = childCpuMs() - k0 + raw[2];
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -256,7 +259,8 @@ public final class ApplyBenchmark {
                     long a0 = System.nanoTime();
                     var out = new NodeApplier(applyNode, a, new PrintWriter(new StringWriter()), false).apply(rs);
                     apply[0] = (System.nanoTime() - a0) / 1e6;
-                    apply[1] = childCpuMs() - k0 + (mx.getCurrentThreadCpuTime() - t0) / 1e6;
+                    apply[2] = (mx.getCurrentThreadCpuTime() - t0) / 1e6;
+                    apply[1] = childCpuMs() - k0 + apply[2];
                     if (out != NodeApplier.Outcome.APPLIED) {
                         throw new IllegalStateException("apply: " + out);
                     }
@@ -310,7 +314,8 @@ public final class ApplyBenchmark {
                                 + "same content: %s; load %s%n", name, rawFirst ? "raw" : "apply", raw[0], raw[1],
                         apply[0], apply[1], apply[0] / raw[0], apply[1] / raw[1], again, againWall, againCpu, same,
                         loadavg());
-                System.out.print("    raw steps:\n" + rawNode.breakdown() + "    apply steps:\n" + applyBreakdown);
+                System.out.printf("    raw steps (Java thread %.0f ms CPU):%n%s    apply steps (Java thread %.0f ms CPU):%n%s",
+                        raw[2], rawNode.breakdown(), apply[2], applyBreakdown);
                 System.out.printf("    update (one set member, one rule) %.0f ms wall / %d ms CPU: %s    update steps:%n%s",
                         updateWall, updateCpu, updateLog, updateBreakdown);
             }
