@@ -26,17 +26,19 @@ class RunnersTest {
 
     @Test
     void aNullEnvironmentValueUnsetsTheVariable() throws Exception {
+        // A variable this JVM has, so the child would inherit it; the null removes it for the child only.
+        String inherited = java.util.stream.Stream.of("HOME", "LOGNAME", "USER", "PATH")
+                .filter(v -> System.getenv(v) != null).findFirst().orElseThrow();
         Map<String, String> env = new java.util.LinkedHashMap<>();
         env.put("CNI_COMMAND", "GC");
         env.put("CNI_NETNS", null);
-        env.put("HOME", null);
+        env.put(inherited, null);
         assertThat(SshRunner.commandLine(List.of("plugin"), env))
-                .isEqualTo("env -u 'CNI_NETNS' -u 'HOME' 'CNI_COMMAND=GC' 'plugin'");
-        // HOME is inherited from this JVM's environment; the null removes it for the child only.
+                .isEqualTo("env -u 'CNI_NETNS' -u '" + inherited + "' 'CNI_COMMAND=GC' 'plugin'");
         ExecResult r = new LocalRunner().run(List.of("env"), new byte[0], env, Duration.ofSeconds(10));
-        assertThat(r.out().lines()).contains("CNI_COMMAND=GC").noneMatch(l -> l.startsWith("HOME="))
+        assertThat(r.out().lines()).contains("CNI_COMMAND=GC").noneMatch(l -> l.startsWith(inherited + "="))
                 .noneMatch(l -> l.startsWith("CNI_NETNS="));
-        assertThat(System.getenv("HOME")).isNotNull();
+        assertThat(System.getenv(inherited)).isNotNull();
     }
 
     @Test
