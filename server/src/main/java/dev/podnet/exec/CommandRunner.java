@@ -18,7 +18,8 @@ public interface CommandRunner extends AutoCloseable {
      *
      * @param argv    program and arguments; argv[0] is looked up in PATH on the node
      * @param stdin   bytes written to standard input (empty for none)
-     * @param env     extra environment variables (added to the node's environment)
+     * @param env     extra environment variables (added to the node's environment); a {@code null} value removes that
+     *                variable from the environment the command would otherwise inherit
      * @param timeout how long to wait before killing the command
      * @return the exit status and output (a non-zero status is a result, not an exception)
      * @throws ExecException when the command cannot be started or the node cannot be reached

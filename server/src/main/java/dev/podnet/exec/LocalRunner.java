@@ -17,7 +17,13 @@ public class LocalRunner implements CommandRunner {
     public ExecResult run(List<String> argv, byte[] stdin, Map<String, String> env, Duration timeout)
             throws ExecException {
         ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(argv));
-        pb.environment().putAll(env);
+        env.forEach((k, v) -> {
+            if (v == null) {
+                pb.environment().remove(k);
+            } else {
+                pb.environment().put(k, v);
+            }
+        });
         Process p;
         try {
             p = pb.start();

@@ -118,7 +118,10 @@ public class SshRunner implements CommandRunner {
         return "'" + arg.replace("'", "'\"'\"'") + "'";
     }
 
-    /** The remote command line for an argument vector and environment (each element quoted). */
+    /**
+     * The remote command line for an argument vector and environment (each element quoted): {@code env -u NAME}
+     * for a variable whose value is null, {@code env 'NAME=value'} for the others, then the arguments.
+     */
     public static String commandLine(List<String> argv, Map<String, String> env) {
         StringBuilder sb = new StringBuilder();
         if (!env.isEmpty()) {
@@ -127,7 +130,17 @@ public class SshRunner implements CommandRunner {
                 if (!k.matches("[A-Za-z_][A-Za-z0-9_]*")) {
                     throw new IllegalArgumentException("invalid environment variable name '" + k + "'");
                 }
-                sb.append(' ').append(quote(k + "=" + v));
+            });
+            // env takes its options (-u) before the assignments.
+            env.forEach((k, v) -> {
+                if (v == null) {
+                    sb.append(" -u ").append(quote(k));
+                }
+            });
+            env.forEach((k, v) -> {
+                if (v != null) {
+                    sb.append(' ').append(quote(k + "=" + v));
+                }
             });
             sb.append(' ');
         }

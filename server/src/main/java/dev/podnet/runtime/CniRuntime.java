@@ -20,8 +20,11 @@ import java.util.Map;
  * {@code CHECK}, {@code VERSION}, {@code GC}, {@code STATUS} as the config's version allows),
  * {@code CNI_CONTAINERID}, {@code CNI_NETNS}, {@code CNI_IFNAME}, {@code CNI_ARGS}, {@code CNI_PATH} and the
  * request config on stdin; chains a conflist with {@code prevResult}; runs DEL in reverse order with the final ADD
- * result; parses results of every version and the error JSON. Source: CNI SPEC.md §"Execution protocol" and
- * §"Execution of Network Configurations"; containernetworking/cni libcni/api.go.
+ * result; parses results of every version and the error JSON. A configuration's {@code cniVersions} list picks the
+ * version it runs with ({@link #effectiveVersion}); CHECK needs 0.4.0, GC and STATUS 1.1.0, and are refused with an
+ * error below that. Source: CNI SPEC.md §"Execution Protocol" (§"CNI operations": ADD, DEL, CHECK, STATUS,
+ * VERSION, GC), §"Execution of Network Configurations" and §"Version considerations" (spec 1.1.0);
+ * containernetworking/cni libcni/api.go.
  */
 public final class CniRuntime {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -94,6 +97,14 @@ public final class CniRuntime {
         return out;
     }
 
+    /** The attachment parameters' variables (SPEC.md §"Attachment Parameters"). */
+    static final List<String> ATTACHMENT_VARIABLES = List.of("CNI_CONTAINERID", "CNI_NETNS", "CNI_IFNAME", "CNI_ARGS");
+
+    /**
+     * The environment of one plugin call: {@code CNI_COMMAND} and {@code CNI_PATH} always; the attachment
+     * parameters for ADD, DEL and CHECK; for VERSION, GC and STATUS, which are not about one attachment, the
+     * attachment variables are removed (null) so none leaks in from the node's own environment.
+     */
     private Map<String, String> env(String command, Attachment a) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("CNI_COMMAND", command);
@@ -102,9 +113,50 @@ public final class CniRuntime {
             env.put("CNI_NETNS", a.netns());
             env.put("CNI_IFNAME", a.ifName());
             env.put("CNI_ARGS", a.args());
+        } else {
+            ATTACHMENT_VARIABLES.forEach(v -> env.put(v, null));
         }
         env.put("CNI_PATH", String.join(":", binDirs));
         return env;
+    }
+
+    /** The highest spec version this runtime implements. */
+    public static final String LATEST = "1.1.0";
+
+    /**
+     * The spec version a configuration is run with (SPEC.md §"Version considerations", libcni
+     * {@code ConfListFromBytes}): the highest entry of {@code cniVersions} that this runtime implements (at most
+     * {@link #LATEST}), else {@code cniVersion}, else "0.1.0".
+     */
+    public static String effectiveVersion(JsonNode config) {
+        String best = null;
+        for (JsonNode v : config.path("cniVersions")) {
+            String s = v.asText();
+            if (compare(s, LATEST) <= 0 && (best == null || compare(s, best) > 0)) {
+                best = s;
+            }
+        }
+        return best != null ? best : config.path("cniVersion").asText("0.1.0");
+    }
+
+    /** The configuration with {@code cniVersion} set to {@link #effectiveVersion} when {@code cniVersions} chose it. */
+    private static JsonNode normalized(JsonNode config) {
+        String v = effectiveVersion(config);
+        if (!config.has("cniVersions") || !config.isObject() || v.equals(config.path("cniVersion").asText())) {
+            return config;
+        }
+        ObjectNode c = config.deepCopy();
+        c.put("cniVersion", v);
+        return c;
+    }
+
+    private static void requireVersion(JsonNode config, String command, String since) throws CniException {
+        String v = effectiveVersion(config);
+        if (compare(v, since) < 0) {
+            throw new CniException("configuration \"" + config.path("name").asText() + "\" has cniVersion \"" + v
+                    + "\", which does not support the " + command + " command (it needs " + since + " or later)",
+                    null);
+        }
     }
 
     private ExecResult exec(String type, ObjectNode request, String command, Attachment a) throws CniException {
@@ -130,7 +182,8 @@ public final class CniRuntime {
      *
      * @return the final result
      */
-    public CniResult add(JsonNode config, Attachment a) throws CniException {
+    public CniResult add(JsonNode conf, Attachment a) throws CniException {
+        JsonNode config = normalized(conf);
         JsonNode prev = null;
         for (JsonNode p : plugins(config)) {
             ObjectNode req = CniResult.requestConfig(config, p, a.capabilities(), prev);
@@ -145,7 +198,8 @@ public final class CniRuntime {
     }
 
     /** DEL: runs the plugins in reverse order with the final ADD result as prevResult (may be null). */
-    public void del(JsonNode config, Attachment a, CniResult prevResult) throws CniException {
+    public void del(JsonNode conf, Attachment a, CniResult prevResult) throws CniException {
+        JsonNode config = normalized(conf);
         List<JsonNode> ps = plugins(config);
         for (int i = ps.size() - 1; i >= 0; i--) {
             JsonNode p = ps.get(i);
@@ -156,11 +210,9 @@ public final class CniRuntime {
     }
 
     /** CHECK (configs of version 0.4.0 and later, unless disableCheck): every plugin in order with the result. */
-    public void check(JsonNode config, Attachment a, CniResult result) throws CniException {
-        String v = config.path("cniVersion").asText("0.1.0");
-        if (compare(v, "0.4.0") < 0) {
-            throw new CniException("configuration version \"" + v + "\" does not support the CHECK command", null);
-        }
+    public void check(JsonNode conf, Attachment a, CniResult result) throws CniException {
+        requireVersion(conf, "CHECK", "0.4.0");
+        JsonNode config = normalized(conf);
         if (config.path("disableCheck").asBoolean(false)) {
             return;
         }
@@ -185,39 +237,62 @@ public final class CniRuntime {
     }
 
     /**
-     * GC (config version 1.1.0 and later, unless disableGC): every plugin with {@code cni.dev/valid-attachments};
-     * continues past errors and reports the first one.
+     * GC (SPEC.md §"GC: Clean up any stale resources", CNI 1.1.0; libcni {@code GCNetworkList}): runs every plugin of
+     * the list with {@code CNI_COMMAND=GC}, {@code CNI_PATH}, no attachment variables, and on stdin the plugin's
+     * request configuration with {@code cni.dev/valid-attachments}, the attachments that are still valid, each as
+     * {@code {"containerID", "ifname"}} (also under {@code cni.dev/attachments}, the name in the spec text as first
+     * tagged, as libcni does). Does nothing when the configuration sets {@code disableGC}. Every plugin
+     * runs even when an earlier one fails.
+     *
+     * @param valid the attachments to keep (only their container ID and interface name are sent)
+     * @throws CniException when the configuration's version is below 1.1.0 (GC is refused), or after all plugins
+     *                      ran, when any failed: the message names each failure, {@link CniException#error()} is the
+     *                      first plugin error
      */
     public void gc(JsonNode config, List<Attachment> valid) throws CniException {
-        if (compare(config.path("cniVersion").asText("0.1.0"), "1.1.0") < 0
-                || config.path("disableGC").asBoolean(false)) {
+        requireVersion(config, "GC", "1.1.0");
+        if (config.path("disableGC").asBoolean(false)) {
             return;
         }
-        CniException first = null;
-        for (JsonNode p : plugins(config)) {
-            ObjectNode req = CniResult.requestConfig(config, p, Map.of(), null);
+        JsonNode list = normalized(config);
+        List<CniException> failures = new ArrayList<>();
+        for (JsonNode p : plugins(list)) {
+            ObjectNode req = CniResult.requestConfig(list, p, Map.of(), null);
             var arr = req.putArray("cni.dev/valid-attachments");
             for (Attachment a : valid) {
                 arr.addObject().put("containerID", a.containerId()).put("ifname", a.ifName());
             }
+            // The spec as tagged for 1.1.0 named the key cni.dev/attachments; containernetworking/cni PR #1103 (issue
+            // #1101) renamed it to libcni's cni.dev/valid-attachments, and libcni sends both: so does podnet.
+            req.set("cni.dev/attachments", arr.deepCopy());
             try {
                 exec(p.path("type").asText(), req, "GC", null);
             } catch (CniException e) {
-                first = first == null ? e : first;
+                failures.add(e);
             }
         }
-        if (first != null) {
-            throw first;
+        if (!failures.isEmpty()) {
+            CniError first = failures.stream().map(CniException::error).filter(java.util.Objects::nonNull).findFirst()
+                    .orElse(null);
+            throw new CniException(String.join("; ", failures.stream().map(Throwable::getMessage).toList()), first);
         }
     }
 
-    /** STATUS (1.1.0 and later): throws when a plugin reports it is not ready. */
+    /**
+     * STATUS (SPEC.md §"STATUS: Check plugin status", CNI 1.1.0; libcni {@code GetStatusNetworkList}): runs the
+     * plugins of the list in order with {@code CNI_COMMAND=STATUS}, {@code CNI_PATH}, no attachment variables and
+     * the plugin's request configuration on stdin; returns when every plugin exits 0 (ready to service ADD).
+     *
+     * @throws CniException when the configuration's version is below 1.1.0 (STATUS is refused), or at the first
+     *                      plugin that reports an error: {@link CniException#error()} holds its code (50: plugin not
+     *                      available, 51: not available and existing containers may have limited connectivity),
+     *                      msg and details
+     */
     public void status(JsonNode config) throws CniException {
-        if (compare(config.path("cniVersion").asText("0.1.0"), "1.1.0") < 0) {
-            return;
-        }
-        for (JsonNode p : plugins(config)) {
-            exec(p.path("type").asText(), CniResult.requestConfig(config, p, Map.of(), null), "STATUS", null);
+        requireVersion(config, "STATUS", "1.1.0");
+        JsonNode list = normalized(config);
+        for (JsonNode p : plugins(list)) {
+            exec(p.path("type").asText(), CniResult.requestConfig(list, p, Map.of(), null), "STATUS", null);
         }
     }
 

@@ -25,6 +25,23 @@ class RunnersTest {
     }
 
     @Test
+    void aNullEnvironmentValueUnsetsTheVariable() throws Exception {
+        // A variable this JVM has, so the child would inherit it; the null removes it for the child only.
+        String inherited = java.util.stream.Stream.of("HOME", "LOGNAME", "USER", "PATH")
+                .filter(v -> System.getenv(v) != null).findFirst().orElseThrow();
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        env.put("CNI_COMMAND", "GC");
+        env.put("CNI_NETNS", null);
+        env.put(inherited, null);
+        assertThat(SshRunner.commandLine(List.of("plugin"), env))
+                .isEqualTo("env -u 'CNI_NETNS' -u '" + inherited + "' 'CNI_COMMAND=GC' 'plugin'");
+        ExecResult r = new LocalRunner().run(List.of("env"), new byte[0], env, Duration.ofSeconds(10));
+        assertThat(r.out().lines()).contains("CNI_COMMAND=GC").noneMatch(l -> l.startsWith(inherited + "="))
+                .noneMatch(l -> l.startsWith("CNI_NETNS="));
+        assertThat(System.getenv(inherited)).isNotNull();
+    }
+
+    @Test
     void localRunnerPassesArgumentsAsDataAndHonoursTimeout() throws Exception {
         Path marker = Files.createTempDirectory("podnet-run").resolve("pwned");
         LocalRunner r = new LocalRunner();
