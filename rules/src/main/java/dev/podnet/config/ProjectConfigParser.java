@@ -5,6 +5,7 @@ import dev.podnet.diag.Severity;
 import dev.podnet.lint.RuleRegistry;
 import dev.podnet.lint.RuleInfo;
 import dev.podnet.source.SourceDoc;
+import dev.podnet.text.DidYouMean;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 import java.nio.file.Path;
@@ -101,7 +102,7 @@ final class ProjectConfigParser {
         if (s == null) {
             value("CFG004", ptr, "rules." + id + ": '" + v.asText(v.toString()) + "' is not a rule setting; use one "
                     + "of on, off, error, warning, info, hint" + (v.isTextual()
-                    ? Suggest.didYouMean(v.asText(), SETTINGS) : ""));
+                    ? didYouMean(v.asText(), SETTINGS) : ""));
             return;
         }
         if (known != null) {
@@ -132,7 +133,7 @@ final class ProjectConfigParser {
         }
         List<String> ids = registry.all().stream().map(RuleInfo::id).toList();
         findings.add(new ProjectConfig.Finding("CFG003", ptr, onKey, "unknown rule id '" + id + "'"
-                + Suggest.didYouMean(id, ids) + " ('podnet rules' lists them all)"));
+                + didYouMean(id, ids) + " ('podnet rules' lists them all)"));
         return null;
     }
 
@@ -323,7 +324,7 @@ final class ProjectConfigParser {
         obj.fieldNames().forEachRemaining(k -> {
             if (!known.contains(k)) {
                 findings.add(new ProjectConfig.Finding("CFG001", SourceDoc.child(ptr, k), true, "unknown " + what
-                        + " '" + k + "'" + Suggest.didYouMean(k, known) + "; known: " + String.join(", ", known)));
+                        + " '" + k + "'" + didYouMean(k, known) + "; known: " + String.join(", ", known)));
             }
         });
     }
@@ -354,5 +355,10 @@ final class ProjectConfigParser {
             return "null";
         }
         return n.getNodeType().name().toLowerCase(Locale.ROOT) + " " + n;
+    }
+
+    /** The message suffix {@code "; did you mean 'x'?"} ({@link DidYouMean}), or {@code ""} when nothing is close. */
+    private static String didYouMean(String unknown, List<String> known) {
+        return DidYouMean.closest(unknown, known).map(s -> "; did you mean '" + s + "'?").orElse("");
     }
 }

@@ -153,6 +153,8 @@ public final class DataPlaneSimulator {
     private final Map<String, PacketPath> paths = new HashMap<>();
     private final Map<String, PodInfo> podByKey = new LinkedHashMap<>();
     private final Map<IPAddress, String> nodeOfPodIp = new HashMap<>();
+    /** Per node with facts: its own iptables-save and ipset save text without podnet's chains and sets. */
+    private final Map<String, String> foreign = new HashMap<>();
 
     private DataPlaneSimulator(Inventory inv) {
         this.inv = inv;
@@ -309,6 +311,9 @@ public final class DataPlaneSimulator {
         List<String> texts = new ArrayList<>();
         if (facts != null && !facts.iptablesSave().isBlank()) {
             texts.add(withoutPodnet(facts.iptablesSave()));
+        }
+        if (facts != null) {
+            foreign.put(name, String.join("\n", texts) + "\n" + withoutPodnetSets(facts.ipsetSave()));
         }
         texts.add(gen.filterRulesWithJumps());
         if (!gen.natRules().isEmpty()) {
@@ -474,8 +479,15 @@ public final class DataPlaneSimulator {
         if (c.port() < 1 || c.port() > 65535) {
             throw new IllegalArgumentException("port " + c.port() + " is outside 1-65535");
         }
-        IPAddress src = resolve(c.source());
-        IPAddress dst = resolve(c.destination());
+        return walk(c, resolve(c.source()), resolve(c.destination()), proto, true);
+    }
+
+    /**
+     * Walks the first packet of a connection whose ends are already resolved to addresses ({@code proto} in lower
+     * case, port already checked): what {@link #connect} does after resolving, used by {@link DataPlaneTable}. With
+     * {@code traced} false the hops carry no trace (see {@link PacketPath#walk(Packet, boolean)}).
+     */
+    Result walk(Connection c, IPAddress src, IPAddress dst, String proto, boolean traced) {
         Packet p = new Packet(src, dst, proto, SOURCE_PORT, c.port(), null, null, null, null, false, CtState.NEW, 0);
         String first = nodeOfAddress(src);
         if (first == null) {
@@ -486,14 +498,14 @@ public final class DataPlaneSimulator {
                     + " is on a simulated node", List.of());
         }
         List<Hop> hops = new ArrayList<>();
-        Verdict v = paths.get(first).walk(p);
+        Verdict v = paths.get(first).walk(p, traced);
         hops.add(new Hop(first, v));
         if (v.outcome() == Verdict.Outcome.ACCEPT) {
             String next = nodeOfPodIp.get(v.packet().dst());
             if (next != null && !next.equals(first)) {
                 Packet q = new Packet(v.packet().src(), v.packet().dst(), proto, v.packet().sport(),
                         v.packet().dport(), null, null, null, null, false, CtState.NEW, 0);
-                v = paths.get(next).walk(q);
+                v = paths.get(next).walk(q, traced);
                 hops.add(new Hop(next, v));
             }
         }
@@ -508,31 +520,28 @@ public final class DataPlaneSimulator {
     /**
      * The verdict table in the conformance format ({@code expected.txt}): per probe ({@code 80/TCP}) a section
      * {@code [80/TCP]} followed by one line {@code from to verdict} for every ordered pair of placed pods in
-     * inventory order; sections separated by a blank line.
+     * inventory order; sections separated by a blank line. Computed on equivalence classes by
+     * {@link DataPlaneTable}, with no walk budget.
      *
      * @param probes {@code PORT/PROTOCOL} strings
      * @throws IllegalArgumentException for a malformed probe
      */
     public String table(List<String> probes) {
         StringBuilder b = new StringBuilder();
-        List<PodInfo> pods = pods();
-        for (String probe : probes) {
-            String[] pp = probe.split("/");
-            if (pp.length != 2 || !pp[0].matches("\\d{1,5}")) {
-                throw new IllegalArgumentException("probe " + probe + ": expected PORT/PROTOCOL such as 80/TCP");
-            }
-            int port = Integer.parseInt(pp[0]);
-            if (b.length() > 0) {
-                b.append('\n');
-            }
-            b.append('[').append(port).append('/').append(pp[1].toUpperCase(Locale.ROOT)).append("]\n");
-            for (PodInfo from : pods) {
-                for (PodInfo to : pods) {
-                    Result r = connect(new Connection(from.key(), to.key(), port, pp[1]));
-                    b.append(from.key()).append(' ').append(to.key()).append(' ').append(r.verdict()).append('\n');
-                }
-            }
-        }
+        DataPlaneTable.compute(this, probes, Long.MAX_VALUE, null).write(b);
         return b.toString();
+    }
+
+    /** The inventory with every placed pod's node. */
+    Inventory inventory() {
+        return inv;
+    }
+
+    /**
+     * The node's own rules and sets as walked, without podnet's (iptables-save text, then ipset save text); empty for
+     * a built-in healthy node.
+     */
+    String foreignRules(String node) {
+        return foreign.getOrDefault(node, "");
     }
 }

@@ -29,8 +29,11 @@ public record RuleInfo(String id, Severity severity, String title, String descri
         return id.substring(0, i);
     }
 
-    /** Where the rule's documentation can be read: its anchor in docs/rules.md ({@code podnet rules --markdown}). */
+    /**
+     * Where the rule's documentation can be read: its anchor in docs/rules.md ({@code podnet rules --markdown}) at the
+     * project address of the parent pom ({@link ProjectLinks#rule}).
+     */
     public String helpUri() {
-        return "https://github.com/podnet-dev/podnet/blob/main/docs/rules.md#" + id.toLowerCase();
+        return ProjectLinks.rule(id);
     }
 }

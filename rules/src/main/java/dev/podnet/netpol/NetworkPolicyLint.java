@@ -17,6 +17,7 @@ import dev.podnet.lint.Check;
 import dev.podnet.lint.Reporter;
 import dev.podnet.lint.Workspace;
 import dev.podnet.netpol.PolicySemantics.Rule;
+import dev.podnet.text.DidYouMean;
 import inet.ipaddr.IPAddress;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
@@ -122,8 +123,9 @@ public final class NetworkPolicyLint implements Check {
             real.addAll(implied);
             for (PolicyInfo p : inv.policies()) {
                 for (String n : namesSelected(p.policy())) {
-                    // A name one or two edits away from a known namespace is more likely a typo than another namespace.
-                    if (real.contains(n) || DidYouMean.closest(n, real) == null) {
+                    // A name a few edits away from a known namespace (DidYouMean.isClose) is more likely a typo than
+                    // another namespace; a mere prefix ("prod" beside "prod-eu") is not taken for one.
+                    if (real.contains(n) || real.stream().noneMatch(known -> DidYouMean.isClose(n, known))) {
                         implied.add(n);
                     }
                 }
@@ -1099,7 +1101,7 @@ public final class NetworkPolicyLint implements Check {
                 if (labels.containsKey(e.getKey())) {
                     String have = labels.get(e.getKey());
                     int d = DidYouMean.distance(want, have);
-                    if (d > Math.max(2, want.length() / 2)) {
+                    if (!DidYouMean.isClose(want, have)) {
                         ok = false;
                         break;
                     }
@@ -1118,7 +1120,7 @@ public final class NetworkPolicyLint implements Check {
                     score += DidYouMean.distance(e.getKey(), keyWithValue);
                     continue;
                 }
-                String k = DidYouMean.closest(e.getKey(), labels.keySet());
+                String k = DidYouMean.closest(e.getKey(), labels.keySet()).orElse(null);
                 if (k == null) {
                     ok = false;
                     break;

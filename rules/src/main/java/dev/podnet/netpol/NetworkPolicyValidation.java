@@ -10,6 +10,7 @@ import dev.podnet.lint.SourceFile;
 import dev.podnet.lint.Workspace;
 import dev.podnet.source.Range;
 import dev.podnet.source.SourceDoc;
+import dev.podnet.text.DidYouMean;
 import inet.ipaddr.IPAddress;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -217,7 +218,7 @@ public final class NetworkPolicyValidation implements Check {
                         continue;
                     }
                     if (!POLICY_TYPES.contains(t.asText())) {
-                        String s = DidYouMean.closest(t.asText(), POLICY_TYPES);
+                        String s = DidYouMean.closest(t.asText(), POLICY_TYPES).orElse(null);
                         report("NP007", tp, "policyTypes entry \"" + t.asText() + "\" is not supported: use Ingress "
                                 + "or Egress" + (s == null ? "" : " (did you mean " + s + "?)"));
                     }
@@ -262,7 +263,7 @@ public final class NetworkPolicyValidation implements Check {
             JsonNode proto = port.get("protocol");
             if (proto != null && !proto.isNull() && expect(proto, pp + "/protocol", Shape.STRING)
                     && !PROTOCOLS.contains(proto.asText())) {
-                String s = DidYouMean.closest(proto.asText(), PROTOCOLS);
+                String s = DidYouMean.closest(proto.asText(), PROTOCOLS).orElse(null);
                 report("NP008", pp + "/protocol", "protocol \"" + proto.asText() + "\" is not supported: use TCP, UDP "
                         + "or SCTP" + (s == null ? (proto.asText().equalsIgnoreCase("ICMP")
                         ? " (NetworkPolicy cannot filter ICMP)" : "") : " (did you mean " + s + "?)"));
@@ -439,7 +440,7 @@ public final class NetworkPolicyValidation implements Check {
                     continue;
                 }
                 String k = e.getKey();
-                String s = DidYouMean.closest(k, SELECTOR);
+                String s = DidYouMean.closest(k, SELECTOR).orElse(null);
                 String fp = sp + "/" + esc(k);
                 if (s != null) {
                     reportKey("NP018", fp, what + " has unknown field \"" + k + "\" (did you mean " + s + "?); the API "
@@ -566,7 +567,7 @@ public final class NetworkPolicyValidation implements Check {
                     continue;
                 }
                 String hint = misplaced(what, k);
-                String s = hint == null ? DidYouMean.closest(k, known) : null;
+                String s = hint == null ? DidYouMean.closest(k, known).orElse(null) : null;
                 reportKey("NP018", op + "/" + esc(k), what + " has unknown field \"" + k + "\""
                         + (hint != null ? "; " + hint : s != null ? " (did you mean " + s + "?)" : "")
                         + "; the API drops it (or rejects it with strict field validation)");
@@ -634,7 +635,7 @@ public final class NetworkPolicyValidation implements Check {
         }
 
         private static String operatorHint(String op) {
-            String s = DidYouMean.closest(op, OPERATORS);
+            String s = DidYouMean.closest(op, OPERATORS).orElse(null);
             if (s != null) {
                 return s;
             }

@@ -181,13 +181,6 @@ class ProjectConfigTest {
         assertThat(ProjectConfig.load(f).rules()).isEmpty();
     }
 
-    @Test
-    void suggestFindsCloseWordsOnly() {
-        assertThat(Suggest.closest("exlude", List.of("include", "exclude"))).contains("exclude");
-        assertThat(Suggest.closest("zzz", List.of("include", "exclude"))).isEmpty();
-        assertThat(Suggest.distance("kitten", "sitting")).isEqualTo(3);
-    }
-
     /** The schema and the parser must know the same keys, and accept/reject the documented examples alike. */
     @Test
     void jsonSchemaAgreesWithTheParser() throws Exception {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podnet.diag.Diagnostic;
 import dev.podnet.diag.Severity;
+import dev.podnet.lint.ProjectLinks;
 import dev.podnet.lint.RuleInfo;
 import dev.podnet.lint.RuleRegistry;
 import dev.podnet.source.Range;
@@ -67,7 +68,7 @@ public final class SarifFormat {
         String version = PodnetCli.version();
         driver.put("semanticVersion", version);
         driver.put("version", version);
-        driver.put("informationUri", "https://github.com/podnet-dev/podnet");
+        driver.put("informationUri", ProjectLinks.homepage().toString());
         ArrayNode rules = driver.putArray("rules");
         Map<String, Integer> ruleIndex = new HashMap<>();
         for (RuleInfo r : RuleRegistry.get().all()) {

@@ -3,6 +3,7 @@ package dev.podnet.cli;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.podnet.dataplane.DataPlaneTable;
 import dev.podnet.reach.Endpoint;
 import dev.podnet.reach.Explanation;
 import dev.podnet.reach.Probe;
@@ -37,12 +38,21 @@ import picocli.CommandLine.Parameters;
  * </ul>
  * Without {@code --probe}, every port/protocol a pod declares is probed, at most {@value #DEFAULT_PROBE_CAP}
  * (the lowest; a note on stderr says when more were declared).
+ *
+ * <p>With {@code --data-plane} (table and summary formats) the verdicts come from walking packets through the
+ * generated ruleset ({@link DataPlaneTable}: one walk per pair of equivalent pod groups and probe). The number of
+ * walks is bounded by {@code --max-pairs} (default {@value DataPlaneTable#DEFAULT_MAX_WALKS}, about 10-20 s of CPU
+ * on a 2-core machine; see bench/README.md): probes that would exceed it are skipped as a whole, each named on stderr
+ * with the walks it needed, the summary prints {@code PORT/PROTOCOL skipped (...)} for it, and the exit code is 1.
+ * Progress is shown on stderr (one line, rewritten in place) when stderr is a terminal, or with {@code --progress}.
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = "Print which pods may open connections to which, per port/protocol, under the "
                 + "NetworkPolicies of the given manifests.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the table was printed", "2:podnet could not run (bad arguments, unreadable path)"})
+        exitCodeList = {"0:the table was printed",
+                "1:--data-plane: the table is incomplete (probes over --max-pairs were skipped, named on stderr)",
+                "2:podnet could not run (bad arguments, unreadable path)"})
 public class SimulateCommand implements Callable<Integer> {
     /** Default cap on the number of declared probes. */
     public static final int DEFAULT_PROBE_CAP = 16;
@@ -63,6 +73,16 @@ public class SimulateCommand implements Callable<Integer> {
             + "iptables/ipset ruleset on each node (netfilter evaluator) instead of the policy semantics; table and "
             + "summary formats.")
     boolean dataPlane;
+
+    @Option(names = "--max-pairs", paramLabel = "N", defaultValue = "" + DataPlaneTable.DEFAULT_MAX_WALKS,
+            description = "--data-plane: walk at most N packets in all (one per pair of equivalent pod groups and "
+                    + "probe); a probe that would exceed it is skipped and named on stderr, and the exit code is 1. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    long maxPairs;
+
+    @Option(names = "--progress", negatable = true, paramLabel = "",
+            description = "--data-plane: show progress on stderr (default: when stderr is a terminal).")
+    Boolean progress;
 
     @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
             description = "table, summary, json, dot or html. Default: ${DEFAULT-VALUE}.")
@@ -121,14 +141,10 @@ public class SimulateCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "--data-plane: formats table and summary only");
             }
-            String table = Simulation.dataPlane(read).table(ps.stream().map(Probe::toString).toList());
-            if (format.equals("table")) {
-                out.print(table);
-            } else {
-                summaryOf(table, out);
+            if (maxPairs < 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--max-pairs: expected a number >= 0");
             }
-            out.flush();
-            return PodnetCli.OK;
+            return dataPlane(read, ps, out, err);
         }
         Table t = engine.compute(ps);
         switch (format) {
@@ -140,6 +156,44 @@ public class SimulateCommand implements Callable<Integer> {
         }
         out.flush();
         return PodnetCli.OK;
+    }
+
+    private int dataPlane(LintEngine.Result read, List<Probe> ps, PrintWriter out, PrintWriter err) {
+        TerminalProgress bar = (progress != null ? progress : TerminalProgress.stderrIsTerminal())
+                ? new TerminalProgress(err, "simulate --data-plane") : null;
+        if (bar != null) {
+            bar.stage("generating and parsing the node rulesets");
+        }
+        DataPlaneTable t;
+        try {
+            t = DataPlaneTable.compute(Simulation.dataPlane(read), ps.stream().map(Probe::toString).toList(),
+                    maxPairs, bar);
+        } finally {
+            if (bar != null) {
+                bar.done();
+            }
+        }
+        if (format.equals("table")) {
+            t.write(out);
+        } else {
+            for (int p = 0; p < t.probes().size(); p++) {
+                long unknown = t.count(p, "unknown");
+                out.print(t.probes().get(p) + " allowed=" + t.count(p, "allow") + " denied=" + t.count(p, "deny")
+                        + (unknown > 0 ? " unknown=" + unknown : "") + "\n");
+            }
+            for (DataPlaneTable.Skipped s : t.skipped()) {
+                out.print(s.probe() + " skipped (needs " + s.walks() + " packet walks; --max-pairs " + maxPairs
+                        + ")\n");
+            }
+        }
+        out.flush();
+        for (DataPlaneTable.Skipped s : t.skipped()) {
+            err.println("podnet: [" + s.probe() + "] skipped: it needs " + s.walks() + " packet walks ("
+                    + t.classCount() + " groups of equivalent pods among " + t.pods().size() + " pods), and "
+                    + t.walks() + " of --max-pairs " + maxPairs + " were used; raise --max-pairs or pass fewer "
+                    + "--probe");
+        }
+        return t.skipped().isEmpty() ? PodnetCli.OK : PodnetCli.FINDINGS;
     }
 
     static void json(Table t, Writer out) {
@@ -254,27 +308,6 @@ public class SimulateCommand implements Callable<Integer> {
         @Override
         public void close() throws IOException {
             flush();
-        }
-    }
-
-    /** The summary lines ({@code PORT/PROTOCOL allowed=N denied=M}) of a table in the conformance format. */
-    static void summaryOf(String table, PrintWriter out) {
-        String probe = null;
-        int allowed = 0;
-        int denied = 0;
-        for (String line : (table + "\n[end]").split("\n")) {
-            if (line.startsWith("[")) {
-                if (probe != null) {
-                    out.print(probe + " allowed=" + allowed + " denied=" + denied + "\n");
-                }
-                probe = line.substring(1, line.length() - 1);
-                allowed = 0;
-                denied = 0;
-            } else if (line.endsWith(" allow")) {
-                allowed++;
-            } else if (line.endsWith(" deny")) {
-                denied++;
-            }
         }
     }
 }

@@ -65,4 +65,71 @@ class DataPlaneCliTest {
                 "--trace");
         assertThat(explain).contains("data plane: ").contains("filter ");
     }
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run runAny(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = PodnetCli.run(args, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static String conformance(String name) throws Exception {
+        return Path.of(DataPlaneCliTest.class.getResource("/conformance/" + name).toURI()).toString();
+    }
+
+    @org.junit.jupiter.api.Test
+    void summaryCountsTheTable() throws Exception {
+        String dir = conformance("018-named-port-ingress");
+        String table = run("simulate", dir, "--data-plane", "--probe", "80/TCP", "--probe", "81/TCP");
+        String summary = run("simulate", dir, "--data-plane", "--probe", "80/TCP", "--probe", "81/TCP",
+                "--format", "summary");
+        StringBuilder want = new StringBuilder();
+        for (var e : sections(table).entrySet()) {
+            long allow = e.getValue().stream().filter(l -> l.endsWith(" allow")).count();
+            long deny = e.getValue().stream().filter(l -> l.endsWith(" deny")).count();
+            want.append(e.getKey(), 1, e.getKey().length() - 1).append(" allowed=").append(allow)
+                    .append(" denied=").append(deny).append('\n');
+        }
+        assertThat(summary).isEqualTo(want.toString());
+    }
+
+    @org.junit.jupiter.api.Test
+    void maxPairsSkipsWholeProbesSaysWhichAndExitsOne() throws Exception {
+        String dir = conformance("018-named-port-ingress");
+        Run none = runAny("simulate", dir, "--data-plane", "--probe", "80/TCP", "--probe", "81/TCP",
+                "--format", "summary", "--max-pairs", "0", "--no-progress");
+        assertThat(none.code()).isEqualTo(1);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("80/TCP skipped \\(needs (\\d+) packet walks; "
+                + "--max-pairs 0\\)").matcher(none.out());
+        assertThat(m.find()).as(none.out()).isTrue();
+        long perProbe = Long.parseLong(m.group(1));
+        assertThat(none.out()).contains("81/TCP skipped (needs " + perProbe + " packet walks; --max-pairs 0)");
+        assertThat(none.err()).contains("podnet: [80/TCP] skipped: it needs " + perProbe + " packet walks")
+                .contains("raise --max-pairs or pass fewer --probe").doesNotContain("\r");
+
+        Run one = runAny("simulate", dir, "--data-plane", "--probe", "80/TCP", "--probe", "81/TCP",
+                "--max-pairs", String.valueOf(perProbe), "--no-progress");
+        assertThat(one.code()).isEqualTo(1);
+        assertThat(one.out()).startsWith("[80/TCP]\n").doesNotContain("[81/TCP]");
+        assertThat(one.err()).contains("[81/TCP] skipped").doesNotContain("[80/TCP] skipped");
+
+        Run all = runAny("simulate", dir, "--data-plane", "--probe", "80/TCP", "--probe", "81/TCP",
+                "--max-pairs", String.valueOf(2 * perProbe), "--no-progress");
+        assertThat(all.code()).isZero();
+        assertThat(all.err()).doesNotContain("skipped");
+        assertThat(runAny("simulate", dir, "--data-plane", "--max-pairs", "-1").code()).isEqualTo(2);
+    }
+
+    @org.junit.jupiter.api.Test
+    void progressOnStderrWhenAskedAndErasedAtTheEnd() throws Exception {
+        String dir = conformance("018-named-port-ingress");
+        Run r = runAny("simulate", dir, "--data-plane", "--probe", "80/TCP", "--format", "summary", "--progress");
+        assertThat(r.code()).isZero();
+        assertThat(r.err()).contains("\rsimulate --data-plane: generating and parsing the node rulesets")
+                .contains("simulate --data-plane: [80/TCP] 100% (").endsWith("\r");
+        assertThat(r.out()).startsWith("80/TCP allowed=");
+    }
 }

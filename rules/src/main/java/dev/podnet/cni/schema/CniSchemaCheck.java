@@ -8,6 +8,7 @@ import dev.podnet.lint.Check;
 import dev.podnet.lint.Reporter;
 import dev.podnet.lint.Workspace;
 import dev.podnet.source.SourceDoc;
+import dev.podnet.text.DidYouMean;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -140,7 +141,7 @@ public final class CniSchemaCheck implements Check {
             if (d != null) {
                 if (d.unknown()) {
                     boolean ipam = d.kind() == SchemaView.DispatchKind.IPAM;
-                    Optional<String> s = Suggestions.closest(d.type(),
+                    Optional<String> s = DidYouMean.closest(d.type(),
                             (ipam ? store.ipamFiles() : store.pluginFiles()).keySet());
                     found.add(new Findings.Finding(ipam ? "CNI007" : "CNI006", ptr + "/type", false,
                             "podnet has no schema for " + (ipam ? "IPAM plugin" : "plugin") + " \"" + d.type()
@@ -177,12 +178,12 @@ public final class CniSchemaCheck implements Check {
                 } else if (!checkKeys || free) {
                     continue;
                 } else if (open) {
-                    Optional<String> s = Suggestions.closest(key, props.keySet());
+                    Optional<String> s = DidYouMean.closest(key, props.keySet());
                     found.add(new Findings.Finding("CNI008", child, true, "\"" + key + "\" is not a well-known key of "
                             + Findings.display(ptr) + s.map(x -> " (did you mean \"" + x + "\"?)").orElse("")
                             + "; it has an effect only if both the runtime and the plugin know it"));
                 } else {
-                    Optional<String> s = Suggestions.closest(key, props.keySet());
+                    Optional<String> s = DidYouMean.closest(key, props.keySet());
                     String who = owner == null ? "the plugin" : owner;
                     found.add(new Findings.Finding("CNI005", child, true, "unknown key \"" + key + "\" in "
                             + Findings.display(ptr) + " (" + who + " ignores it silently): "

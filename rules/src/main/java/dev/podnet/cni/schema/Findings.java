@@ -2,6 +2,7 @@ package dev.podnet.cni.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.ValidationMessage;
+import dev.podnet.text.DidYouMean;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -342,7 +343,7 @@ public final class Findings {
         List<String> texts = allowed.stream().filter(JsonNode::isTextual).map(JsonNode::asText).toList();
         String list = String.join(", ", allowed.stream().map(JsonNode::toString).toList());
         String head = allowed.size() == 1 ? path + " must be " + list : path + " must be one of " + list;
-        Optional<String> s = value.isTextual() ? Suggestions.closest(value.asText(), texts) : Optional.empty();
+        Optional<String> s = value.isTextual() ? DidYouMean.closest(value.asText(), texts) : Optional.empty();
         return head + ", not " + actual(value) + ": " + s.map(x -> "did you mean \"" + x + "\"?")
                 .orElse(allowed.size() == 1 ? "set it to " + list + " or remove it" : "use one of these");
     }

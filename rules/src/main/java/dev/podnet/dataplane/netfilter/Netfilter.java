@@ -120,17 +120,20 @@ public final class Netfilter {
             return !r.matches().isEmpty() && r.matches().get(0) instanceof Matches.HostAddressMatch;
         }
 
-        /** The first rule index at or after {@code idx} that can match {@code p} (or the run's end). */
-        int next(int idx, Packet p) {
+        /**
+         * The first rule index at or after {@code idx} that can match a packet with these addresses (or the run's
+         * end); {@code src}/{@code dst} are the IPv4 addresses as numbers, null for other packets.
+         */
+        int next(int idx, Long src, Long dst) {
             int id = runOf[idx];
             if (id < 0) {
                 return idx;
             }
             Run run = runs.get(id);
             int best = run.end;
-            if (p.src().isIPv4()) {
-                best = Math.min(best, firstAtLeast(run.bySrc.get(p.src().toIPv4().longValue()), idx, run.end));
-                best = Math.min(best, firstAtLeast(run.byDst.get(p.dst().toIPv4().longValue()), idx, run.end));
+            if (src != null) {
+                best = Math.min(best, firstAtLeast(run.bySrc.get(src), idx, run.end));
+                best = Math.min(best, firstAtLeast(run.byDst.get(dst), idx, run.end));
             }
             return best;
         }
@@ -169,6 +172,27 @@ public final class Netfilter {
     private static final int MAX_STEPS = 1_000_000;
     private static final int MAX_DEPTH = 64;
 
+    /**
+     * A trace that records nothing: passed to {@link #hook} and {@link #table} when only the outcome is wanted (a
+     * whole verdict table), it also skips formatting the packet and the rule effects.
+     */
+    public static final List<TraceStep> NO_TRACE = new java.util.AbstractList<>() {
+        @Override
+        public TraceStep get(int index) {
+            throw new IndexOutOfBoundsException(index);
+        }
+
+        @Override
+        public int size() {
+            return 0;
+        }
+
+        @Override
+        public boolean add(TraceStep step) {
+            return true;
+        }
+    };
+
     private final Ruleset ruleset;
     private final MatchContext ctx;
     private final Map<Chain, ChainIndex> indexes = new IdentityHashMap<>();
@@ -192,9 +216,11 @@ public final class Netfilter {
         return ctx;
     }
 
-    /** Runs all tables of {@code hook} on {@code p}, appending to {@code trace}. */
+    /** Runs all tables of {@code hook} on {@code p}, appending to {@code trace} (unless it is {@link #NO_TRACE}). */
     public HookResult hook(Hook hook, Packet p, List<TraceStep> trace) {
-        trace.add(new TraceStep("", hook.name(), 0, p.toString(), ""));
+        if (trace != NO_TRACE) {
+            trace.add(new TraceStep("", hook.name(), 0, p.toString(), ""));
+        }
         Packet cur = p;
         for (String table : hook.tables()) {
             if (table.equals("nat") && p.ctState() != CtState.NEW) {
@@ -227,10 +253,14 @@ public final class Netfilter {
         int idx = 0;
         Packet cur = p;
         String[] why = new String[1];
+        // The addresses stay the same during one table traversal (NAT targets end it): their index keys once.
+        boolean v4 = p.src().isIPv4() && p.dst().isIPv4();
+        Long srcKey = v4 ? p.src().toIPv4().longValue() : null;
+        Long dstKey = v4 ? p.dst().toIPv4().longValue() : null;
         for (int steps = 0; steps < MAX_STEPS; steps++) {
             if (idx < chain.rules().size()) {
                 Chain cc = chain;
-                idx = indexes.computeIfAbsent(cc, k -> new ChainIndex(table, cc)).next(idx, cur);
+                idx = indexes.computeIfAbsent(cc, k -> new ChainIndex(table, cc)).next(idx, srcKey, dstKey);
             }
             if (idx >= chain.rules().size()) {
                 if (chain.builtin() || stack.isEmpty()) {
@@ -271,8 +301,10 @@ public final class Netfilter {
                 case MARK -> {
                     long before = cur.mark();
                     cur = cur.withMark((before & tg.markAnd()) ^ tg.markXor());
-                    trace.add(step(rule, "mark 0x" + Long.toHexString(before) + " -> 0x"
-                            + Long.toHexString(cur.mark())));
+                    if (trace != NO_TRACE) {
+                        trace.add(step(rule, "mark 0x" + Long.toHexString(before) + " -> 0x"
+                                + Long.toHexString(cur.mark())));
+                    }
                 }
                 case ACCEPT -> {
                     trace.add(step(rule, "ACCEPT"));
@@ -300,17 +332,18 @@ public final class Netfilter {
                 case JUMP, GOTO -> {
                     Chain target = indexes.get(chain).jumpTargets[rule.number() - 1];
                     Optional<Chain> to = Optional.ofNullable(target);
-                    String where = where(tableName, chain, rule);
                     if (to.isEmpty()) {
                         trace.add(step(rule, "UNKNOWN: no chain " + tg.name()));
-                        return new HookResult(HookOutcome.UNKNOWN, cur, where + ": chain " + tg.name()
-                                + " does not exist");
+                        return new HookResult(HookOutcome.UNKNOWN, cur, where(tableName, chain, rule) + ": chain "
+                                + tg.name() + " does not exist");
                     }
                     if (stack.size() >= MAX_DEPTH) {
-                        return new HookResult(HookOutcome.UNKNOWN, cur, where + ": chain nesting deeper than "
-                                + MAX_DEPTH);
+                        return new HookResult(HookOutcome.UNKNOWN, cur, where(tableName, chain, rule)
+                                + ": chain nesting deeper than " + MAX_DEPTH);
                     }
-                    trace.add(step(rule, (tg.kind() == Target.Kind.JUMP ? "jump " : "goto ") + tg.name()));
+                    if (trace != NO_TRACE) {
+                        trace.add(step(rule, (tg.kind() == Target.Kind.JUMP ? "jump " : "goto ") + tg.name()));
+                    }
                     if (tg.kind() == Target.Kind.JUMP) {
                         stack.push(new Frame(chain, idx));
                     }

@@ -51,12 +51,17 @@ public final class PacketPath {
     }
 
     private final class Walk {
-        final List<TraceStep> trace = new ArrayList<>();
+        final List<TraceStep> trace;
         final List<String> warnings = new ArrayList<>();
         Packet p;
 
         Walk(Packet p) {
+            this(p, true);
+        }
+
+        Walk(Packet p, boolean traced) {
             this.p = p;
+            this.trace = traced ? new ArrayList<>() : Netfilter.NO_TRACE;
         }
 
         Verdict event(Verdict.Outcome o, String what, String reason) {
@@ -86,7 +91,15 @@ public final class PacketPath {
      * Walks {@code packet} (its src, dst, protocol, ports, ctstate and mark are used; interfaces are set here).
      */
     public Verdict walk(Packet packet) {
-        Walk w = new Walk(packet.withInterfaces(null, null).withPhysdev(null, null, false));
+        return walk(packet, true);
+    }
+
+    /**
+     * Walks {@code packet} as {@link #walk(Packet)} does; with {@code traced} false the verdict's trace is empty and
+     * nothing is formatted for it (same outcome, reason and packet), for whole verdict tables.
+     */
+    public Verdict walk(Packet packet, boolean traced) {
+        Walk w = new Walk(packet.withInterfaces(null, null).withPhysdev(null, null, false), traced);
         Optional<Link> srcPort = node.portForPod(packet.src());
         if (srcPort.isPresent()) {
             return fromPod(w, srcPort.get());
