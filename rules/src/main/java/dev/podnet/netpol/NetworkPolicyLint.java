@@ -53,7 +53,7 @@ public final class NetworkPolicyLint implements Check {
 
     @Override
     public void run(Workspace ws, Reporter r) {
-        Inventory inv = InventoryBuilder.build(ws);
+        Inventory inv = InventoryBuilder.of(ws);
         if (inv.policies().isEmpty()) {
             return;
         }

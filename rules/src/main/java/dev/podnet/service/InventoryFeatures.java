@@ -10,6 +10,7 @@ import dev.podnet.inventory.LabelSelectors;
 import dev.podnet.inventory.SourceRef;
 import dev.podnet.lint.DocKind;
 import dev.podnet.lint.SourceFile;
+import dev.podnet.reach.ReachabilityCheck;
 import dev.podnet.ruleset.PolicyMatch;
 import dev.podnet.source.Range;
 import dev.podnet.source.SourceDoc;
@@ -307,10 +308,16 @@ public final class InventoryFeatures {
     // ---------------------------------------------------------------- code lens
 
     /**
-     * A lens on the {@code kind} key of each NetworkPolicy: "selects N pods" (pods and workload templates of the
-     * inventory). The command is empty: the lens is informational.
+     * A lens on the {@code kind} key of each NetworkPolicy: "selects N pods · M unreachable", where N counts the
+     * pods and workload templates of the inventory the policy selects and M those of them the reachability
+     * analysis found unreachable ({@link ReachabilityCheck.Unreachable}, RCH001's notion). M is shown when it is 0
+     * too ("· 0 unreachable": the lens keeps its shape, as rust-analyzer's "0 references" lenses do); the part is
+     * left out only when no reachability result exists for the inventory. The command is empty: the lens is
+     * informational.
+     *
+     * @param unreachable the reachability result of the validation the inventory comes from, or null when none
      */
-    public static List<CodeLens> codeLenses(TextDocument doc, Inventory inv) {
+    public static List<CodeLens> codeLenses(TextDocument doc, Inventory inv, ReachabilityCheck.Unreachable unreachable) {
         List<CodeLens> out = new ArrayList<>();
         if (inv == null) {
             return out;
@@ -319,13 +326,23 @@ public final class InventoryFeatures {
             if (o.policy() == null) {
                 continue;
             }
-            int n = selected(o.policy(), o.namespace(), inv).size();
-            String title = "selects " + n + " pod" + (n == 1 ? "" : "s");
-            CodeLens lens = new CodeLens(LspDiagnostics.range(o.ref().keyRange("/kind")), new Command(title, ""),
-                    null);
+            List<PodInfo> pods = selected(o.policy(), o.namespace(), inv);
+            CodeLens lens = new CodeLens(LspDiagnostics.range(o.ref().keyRange("/kind")),
+                    new Command(lensTitle(pods, unreachable), ""), null);
             out.add(lens);
         }
         return out;
+    }
+
+    /** "selects N pod(s)", then " · M unreachable" when a reachability result is given. */
+    static String lensTitle(List<PodInfo> selected, ReachabilityCheck.Unreachable unreachable) {
+        int n = selected.size();
+        String title = "selects " + n + " pod" + (n == 1 ? "" : "s");
+        if (unreachable == null) {
+            return title;
+        }
+        long m = selected.stream().filter(unreachable::contains).count();
+        return title + " \u00b7 " + m + " unreachable";
     }
 
     // ---------------------------------------------------------------- completion

@@ -27,6 +27,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import dev.podnet.inventory.Inventory;
 import dev.podnet.inventory.InventoryBuilder;
+import dev.podnet.reach.ReachabilityCheck;
 import org.eclipse.lsp4j.ClientCapabilities;
 import org.eclipse.lsp4j.CodeLens;
 import org.eclipse.lsp4j.CodeLensOptions;
@@ -103,7 +104,9 @@ import org.eclipse.lsp4j.services.WorkspaceService;
  *   <li>Settings ({@link Settings}) come from initializationOptions, didChangeConfiguration, or a
  *       {@code workspace/configuration} request for section {@code podnet} when the client supports it.</li>
  *   <li>Hover, completion and code lens read the inventory ({@link InventoryBuilder}) of the workspace the last
- *       validation parsed; it is built on first use and kept until the next validation.</li>
+ *       validation parsed (the one the lint's checks built); it is kept until the next validation. The code
+ *       lens counts unreachable pods from the result that validation's reachability check left in the
+ *       workspace ({@link ReachabilityCheck#unreachable}), never re-running the analysis.</li>
  *   <li>The server stops when the client process given in {@code initialize} dies.</li>
  * </ul>
  */
@@ -133,6 +136,11 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
      * completion) and then kept until the next validation: one build per workspace version.
      */
     private volatile java.util.function.Supplier<Inventory> inventory = () -> null;
+    /**
+     * The workspace the last finished validation linted (null before the first): the code lens reads the
+     * reachability result its RCH checks left there ({@link ReachabilityCheck#unreachable}).
+     */
+    private volatile dev.podnet.lint.Workspace validated;
 
     private volatile LanguageClient client;
     private volatile Settings settings = Settings.defaults();
@@ -350,7 +358,7 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
             public synchronized Inventory get() {
                 if (built == null) {
                     try {
-                        built = InventoryBuilder.build(ws);
+                        built = InventoryBuilder.of(ws); // the lint's own build when a check made one
                     } catch (RuntimeException e) {
                         LOG.log(Level.WARNING, "inventory build failed", e);
                         built = new Inventory(dev.podnet.inventory.ClusterFacts.defaults(), Map.of(), List.of(),
@@ -360,6 +368,12 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
                 return built;
             }
         };
+    }
+
+    /** The unreachable pods the last validation found (null before the first, or without the RCH checks). */
+    private ReachabilityCheck.Unreachable unreachable() {
+        dev.podnet.lint.Workspace ws = validated;
+        return ws == null ? null : ReachabilityCheck.unreachable(ws).orElse(null);
     }
 
     /** The inventory of the last validated workspace (null before the first validation). */
@@ -375,7 +389,10 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
         Map<String, List<org.eclipse.lsp4j.Diagnostic>> result;
         try {
             result = LspDiagnostics.validate(engine, snap, settings.lintOptions(() -> !current(gen)), readCache,
-                    ws -> inventory = memo(ws));
+                    ws -> {
+                        inventory = memo(ws);
+                        validated = ws;
+                    });
         } catch (CancellationException e) {
             return;
         } catch (RuntimeException | StackOverflowError e) {
@@ -501,7 +518,7 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
         @Override
         public CompletableFuture<List<? extends CodeLens>> codeLens(CodeLensParams params) {
             return CompletableFuture.supplyAsync(() -> model.document(params.getTextDocument().getUri())
-                    .map(d -> service.codeLenses(d, inventory())).orElse(List.of()));
+                    .map(d -> service.codeLenses(d, inventory(), unreachable())).orElse(List.of()));
         }
 
         @Override
