@@ -150,5 +150,30 @@ class InventoryFeaturesTest {
         assertThat(lenses).extracting(l -> l.getCommand().getTitle()).containsExactly(
                 "selects 3 pods \u00b7 2 unreachable", "selects 1 pod \u00b7 0 unreachable");
         assertThat(lenses.get(1).getRange().getStart()).isEqualTo(new Position(11, 0));
+        // the lens's command lists the pods, unreachable first, and reveals the first one's manifest
+        assertThat(lenses.get(0).getCommand().getCommand()).isEqualTo(InventoryFeatures.SHOW_PODS);
+        var shown = InventoryFeatures.showPods(lenses.get(0).getCommand().getArguments().get(0)).orElseThrow();
+        assertThat(shown.message()).isEqualTo("NetworkPolicy shop/shop-8080 selects 3 pods (2 unreachable): "
+                + "Pod shop/db-0 (unreachable), StatefulSet shop/db (unreachable), Pod shop/web-0");
+        assertThat(shown.reveal().getUri()).isEqualTo("pods.yaml");
+        assertThat(shown.reveal().getRange().getStart()).isEqualTo(new Position(7, 11));
+    }
+
+    @Test
+    void showPodsCutsLongListsAndRejectsOtherArguments() {
+        List<dev.podnet.inventory.Entities.PodInfo> pods = new java.util.ArrayList<>();
+        for (int i = 0; i < InventoryFeatures.PODS_IN_COMMAND + 3; i++) {
+            pods.add(new dev.podnet.inventory.Entities.PodInfo("shop", String.format("p-%02d", i), "Pod",
+                    java.util.Map.of(), List.of(), List.of(), "", false, null, "/metadata/labels"));
+        }
+        var arg = InventoryFeatures.showPodsArgument("shop/all", pods, null);
+        var shown = InventoryFeatures.showPods(arg).orElseThrow();
+        assertThat(shown.message()).startsWith("NetworkPolicy shop/all selects 53 pods: Pod shop/p-00, Pod shop/p-01")
+                .endsWith("Pod shop/p-49 and 3 more");
+        assertThat(shown.reveal()).as("no pod came from a file").isNull();
+        assertThat(InventoryFeatures.showPods(InventoryFeatures.showPodsArgument("shop/none", List.of(), null))
+                .orElseThrow().message()).isEqualTo("NetworkPolicy shop/none selects no pods");
+        assertThat(InventoryFeatures.showPods("shop/x")).isEmpty();
+        assertThat(InventoryFeatures.showPods(com.google.gson.JsonParser.parseString("{\"pods\": [1]}"))).isEmpty();
     }
 }

@@ -230,6 +230,8 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
         caps.setDocumentSymbolProvider(true);
         caps.setCodeLensProvider(new CodeLensOptions(false));
         caps.setCodeActionProvider(new CodeActionOptions(List.of(CodeActionKind.QuickFix)));
+        caps.setExecuteCommandProvider(new org.eclipse.lsp4j.ExecuteCommandOptions(
+                List.of(dev.podnet.service.InventoryFeatures.SHOW_PODS)));
         WorkspaceFoldersOptions wf = new WorkspaceFoldersOptions();
         wf.setSupported(true);
         wf.setChangeNotifications(true);
@@ -556,6 +558,38 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
     // ---------------------------------------------------------------- workspace
 
     private final class Workspace implements WorkspaceService {
+        /**
+         * {@code podnet.showPods} (the policy code lens's command): shows the lens's pods as an info message and,
+         * when the client supports {@code window/showDocument}, opens the first one's manifest with its name
+         * selected (an unreachable pod when there is one). Answers the message; null for other commands.
+         */
+        @Override
+        public CompletableFuture<Object> executeCommand(org.eclipse.lsp4j.ExecuteCommandParams params) {
+            return CompletableFuture.supplyAsync(() -> {
+                if (!dev.podnet.service.InventoryFeatures.SHOW_PODS.equals(params.getCommand())
+                        || params.getArguments() == null || params.getArguments().isEmpty()) {
+                    return null;
+                }
+                var shown = dev.podnet.service.InventoryFeatures.showPods(params.getArguments().get(0));
+                LanguageClient c = client;
+                if (shown.isEmpty() || c == null) {
+                    return null;
+                }
+                c.showMessage(new org.eclipse.lsp4j.MessageParams(org.eclipse.lsp4j.MessageType.Info,
+                        shown.get().message()));
+                var w = capabilities.getWindow();
+                if (shown.get().reveal() != null && w != null && w.getShowDocument() != null
+                        && w.getShowDocument().isSupport()) {
+                    org.eclipse.lsp4j.ShowDocumentParams sd = new org.eclipse.lsp4j.ShowDocumentParams(
+                            shown.get().reveal().getUri());
+                    sd.setSelection(shown.get().reveal().getRange());
+                    sd.setTakeFocus(true);
+                    c.showDocument(sd);
+                }
+                return shown.get().message();
+            });
+        }
+
         @Override
         public void didChangeConfiguration(DidChangeConfigurationParams params) {
             Object s = params.getSettings();

@@ -45,6 +45,7 @@ final class LspHarness implements AutoCloseable {
         final List<PublishDiagnosticsParams> diagnostics = new ArrayList<>();
         final List<RegistrationParams> registrations = new ArrayList<>();
         final List<MessageParams> logs = new ArrayList<>();
+        final List<org.eclipse.lsp4j.ShowDocumentParams> shown = new ArrayList<>();
         volatile Object configuration;
 
         @Override
@@ -65,6 +66,14 @@ final class LspHarness implements AutoCloseable {
         @Override
         public CompletableFuture<MessageActionItem> showMessageRequest(ShowMessageRequestParams p) {
             return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public synchronized CompletableFuture<org.eclipse.lsp4j.ShowDocumentResult> showDocument(
+                org.eclipse.lsp4j.ShowDocumentParams p) {
+            shown.add(p);
+            notifyAll();
+            return CompletableFuture.completedFuture(new org.eclipse.lsp4j.ShowDocumentResult(true));
         }
 
         @Override

@@ -75,10 +75,14 @@ class PolicyFixesProtocolTest {
     Path ws;
 
     private LspHarness start() throws Exception {
+        return start(null);
+    }
+
+    private LspHarness start(org.eclipse.lsp4j.ClientCapabilities caps) throws Exception {
         Files.writeString(ws.resolve("podnet.yaml"), "cluster: {podCIDR: 10.244.0.0/16, policyEnforcement: calico}\n");
         Files.writeString(ws.resolve("cluster.yaml"), CLUSTER);
         LspHarness h = LspHarness.immediate(LintEngine.standard());
-        init(h, ws, null, null);
+        init(h, ws, null, caps);
         return h;
     }
 
@@ -317,7 +321,11 @@ class PolicyFixesProtocolTest {
                 "  podSelector: {matchLabels: {app: web}}", // 14
                 "  policyTypes: [Ingress]", //          15
                 "");
-        try (LspHarness h = start()) {
+        org.eclipse.lsp4j.ClientCapabilities caps = new org.eclipse.lsp4j.ClientCapabilities();
+        org.eclipse.lsp4j.WindowClientCapabilities window = new org.eclipse.lsp4j.WindowClientCapabilities();
+        window.setShowDocument(new org.eclipse.lsp4j.ShowDocumentCapabilities(true));
+        caps.setWindow(window);
+        try (LspHarness h = start(caps)) {
             String u = uri("shop.yaml");
             Diagnostic rch001 = openAndFind(h, u, policies, "RCH001");
             assertThat(rch001.getMessage()).contains("shop/db-0");
@@ -328,6 +336,22 @@ class PolicyFixesProtocolTest {
             // nothing may reach it on 5432. web-0 is reachable from db-0 on 8080 through shop-8080.
             assertThat(lenses).extracting(l -> l.getCommand().getTitle())
                     .containsExactly("selects 2 pods \u00b7 1 unreachable", "selects 1 pod \u00b7 0 unreachable");
+
+            // Clicking the first lens: the server lists the pods (unreachable first) and reveals db-0's manifest.
+            org.eclipse.lsp4j.Command cmd = lenses.get(0).getCommand();
+            assertThat(cmd.getCommand()).isEqualTo("podnet.showPods");
+            Object answer = h.remote.getWorkspaceService().executeCommand(new org.eclipse.lsp4j.ExecuteCommandParams(
+                    cmd.getCommand(), cmd.getArguments())).get(20, TimeUnit.SECONDS);
+            String message = "NetworkPolicy shop/shop-8080 selects 2 pods (1 unreachable): Pod shop/db-0 "
+                    + "(unreachable), Pod shop/web-0";
+            assertThat(answer).hasToString(message);
+            synchronized (h.client) {
+                assertThat(h.client.logs).extracting(org.eclipse.lsp4j.MessageParams::getMessage).contains(message);
+                assertThat(h.client.shown).hasSize(1);
+                assertThat(h.client.shown.get(0).getUri()).isEqualTo(uri("cluster.yaml"));
+                assertThat(h.client.shown.get(0).getSelection()).isEqualTo(range(12, 11, 12, 15));
+                assertThat(h.client.shown.get(0).getTakeFocus()).isTrue();
+            }
         }
     }
 }
