@@ -319,7 +319,8 @@ public final class InventoryFeatures {
      *
      * @param unreachable the reachability result of the validation the inventory comes from, or null when none
      */
-    public static List<CodeLens> codeLenses(TextDocument doc, Inventory inv, ReachabilityCheck.Unreachable unreachable) {
+    public static List<CodeLens> codeLenses(TextDocument doc, Inventory inv,
+                                            ReachabilityCheck.Unreachable unreachable) {
         List<CodeLens> out = new ArrayList<>();
         if (inv == null) {
             return out;

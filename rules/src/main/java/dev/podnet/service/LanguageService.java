@@ -43,8 +43,8 @@ import org.eclipse.lsp4j.TextEdit;
  *   <li>Document symbols: for CNI, the network (its {@code name}) with its plugins by {@code type}; for
  *       manifests, each object as {@code Kind name}; a NetworkPolicy has its {@code podSelector} and each rule
  *       ({@code ingress rule N}, {@code egress rule N}, 1-based) as children.</li>
- *   <li>With the workspace inventory: hover on selectors and policies, "selects N pods · M unreachable" code lenses, label
- *       completion in selectors ({@link InventoryFeatures}).</li>
+ *   <li>With the workspace inventory: hover on selectors and policies, "selects N pods · M unreachable" code
+ *       lenses, label completion in selectors ({@link InventoryFeatures}).</li>
  *   <li>Quick fixes: {@link QuickFixes}.</li>
  * </ul>
  */

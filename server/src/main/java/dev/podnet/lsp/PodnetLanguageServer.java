@@ -106,7 +106,8 @@ import org.eclipse.lsp4j.services.WorkspaceService;
  *   <li>Hover, completion and code lens read the inventory ({@link InventoryBuilder}) of the workspace the last
  *       validation parsed (the one the lint's checks built); it is kept until the next validation. The code
  *       lens counts unreachable pods from the result that validation's reachability check left in the
- *       workspace ({@link ReachabilityCheck#unreachable}), never re-running the analysis.</li>
+ *       workspace ({@link ReachabilityCheck#unreachable}), never re-running the analysis; after each validation
+ *       the server sends {@code workspace/codeLens/refresh} to clients that support it.</li>
  *   <li>The server stops when the client process given in {@code initialize} dies.</li>
  * </ul>
  */
@@ -402,6 +403,21 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
             return;
         }
         publish(snap, result);
+        refreshCodeLenses();
+    }
+
+    /**
+     * Asks the client to re-request code lenses ({@code workspace/codeLens/refresh}) after a validation, when it
+     * supports that: the unreachable count of a policy's lens changes when another file changes (a Deployment's
+     * ports, another policy), and clients only re-request lenses of the document being edited on their own.
+     */
+    private void refreshCodeLenses() {
+        var w = capabilities.getWorkspace();
+        LanguageClient c = client;
+        if (c != null && w != null && w.getCodeLens() != null
+                && Boolean.TRUE.equals(w.getCodeLens().getRefreshSupport())) {
+            c.refreshCodeLenses();
+        }
     }
 
     private synchronized void publish(WorkspaceModel.Snapshot snap,

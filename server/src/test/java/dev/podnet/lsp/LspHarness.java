@@ -46,6 +46,7 @@ final class LspHarness implements AutoCloseable {
         final List<RegistrationParams> registrations = new ArrayList<>();
         final List<MessageParams> logs = new ArrayList<>();
         final List<org.eclipse.lsp4j.ShowDocumentParams> shown = new ArrayList<>();
+        int lensRefreshes;
         volatile Object configuration;
 
         @Override
@@ -74,6 +75,13 @@ final class LspHarness implements AutoCloseable {
             shown.add(p);
             notifyAll();
             return CompletableFuture.completedFuture(new org.eclipse.lsp4j.ShowDocumentResult(true));
+        }
+
+        @Override
+        public synchronized CompletableFuture<Void> refreshCodeLenses() {
+            lensRefreshes++;
+            notifyAll();
+            return CompletableFuture.completedFuture(null);
         }
 
         @Override

@@ -178,7 +178,8 @@ class PolicyFixesProtocolTest {
             String u = uri("web-dns.yaml");
             Diagnostic d = openAndFind(h, u, policy, "NP050");
             assertThat(d.getRange().getStart().getLine()).isEqualTo(16);
-            List<TextEdit> edits = fixEdits(h, u, d, "NP050", "Merge into one peer (namespaceSelector AND podSelector)");
+            List<TextEdit> edits = fixEdits(h, u, d, "NP050",
+                    "Merge into one peer (namespaceSelector AND podSelector)");
             assertThat(edits).containsExactly(
                     new TextEdit(range(15, 50, 15, 50),
                             "\n      podSelector:\n        matchLabels:\n          k8s-app: kube-dns"),
@@ -325,6 +326,9 @@ class PolicyFixesProtocolTest {
         org.eclipse.lsp4j.WindowClientCapabilities window = new org.eclipse.lsp4j.WindowClientCapabilities();
         window.setShowDocument(new org.eclipse.lsp4j.ShowDocumentCapabilities(true));
         caps.setWindow(window);
+        org.eclipse.lsp4j.WorkspaceClientCapabilities wcaps = new org.eclipse.lsp4j.WorkspaceClientCapabilities();
+        wcaps.setCodeLens(new org.eclipse.lsp4j.CodeLensWorkspaceCapabilities(true));
+        caps.setWorkspace(wcaps);
         try (LspHarness h = start(caps)) {
             String u = uri("shop.yaml");
             Diagnostic rch001 = openAndFind(h, u, policies, "RCH001");
@@ -352,6 +356,27 @@ class PolicyFixesProtocolTest {
                 assertThat(h.client.shown.get(0).getSelection()).isEqualTo(range(12, 11, 12, 15));
                 assertThat(h.client.shown.get(0).getTakeFocus()).isTrue();
             }
+
+            // Another file changes: db-0 now serves 8080 (which shop-8080 allows). The server validates, asks the
+            // client to refresh its lenses, and the lens of the unchanged policy document counts 0 unreachable.
+            int refreshes;
+            synchronized (h.client) {
+                refreshes = h.client.lensRefreshes;
+                assertThat(refreshes).as("a refresh after each validation").isPositive();
+            }
+            String c = uri("cluster.yaml");
+            open(h, c, 1, CLUSTER.replace("containerPort: 5432", "containerPort: 8080"));
+            h.client.await(c, x -> Integer.valueOf(1).equals(x.getVersion()));
+            synchronized (h.client) {
+                long deadline = System.nanoTime() + LspHarness.WAIT.toNanos();
+                while (h.client.lensRefreshes == refreshes && System.nanoTime() < deadline) {
+                    h.client.wait(100);
+                }
+                assertThat(h.client.lensRefreshes).isGreaterThan(refreshes);
+            }
+            assertThat(h.remote.getTextDocumentService().codeLens(new CodeLensParams(new TextDocumentIdentifier(u)))
+                    .get(20, TimeUnit.SECONDS)).extracting(l -> l.getCommand().getTitle())
+                    .containsExactly("selects 2 pods \u00b7 0 unreachable", "selects 1 pod \u00b7 0 unreachable");
         }
     }
 }
