@@ -59,7 +59,7 @@ public final class DataPlaneCheck implements Check {
         if (nodeDocs.isEmpty()) {
             return;
         }
-        Inventory inv = InventoryBuilder.build(ws);
+        Inventory inv = InventoryBuilder.of(ws);
         if (inv.pods().stream().noneMatch(p -> DataPlaneSimulator.ipv4(p) != null)) {
             return;
         }

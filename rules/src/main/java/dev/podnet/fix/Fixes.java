@@ -109,7 +109,8 @@ public final class Fixes {
     /**
      * Merges two peers of one {@code from}/{@code to} list into one peer (the members of {@code second} move into
      * {@code first}; {@code second} is deleted): two peers are ORed, the selectors of one peer are ANDed
-     * (NetworkPolicyPeer docs). Only for block-style YAML peers with no key in common.
+     * (NetworkPolicyPeer docs). Only for block-style YAML peers with no key in common. The title names the
+     * merged keys in alphabetical order: "Merge into one peer (namespaceSelector AND podSelector)".
      *
      * @param first  pointer of the peer that stays, e.g. {@code /spec/ingress/0/from/0}
      * @param second pointer of the peer that goes, a sibling of {@code first}
@@ -136,12 +137,18 @@ public final class Fixes {
         }
         int[] aEnd = contentEnd(doc, first);
         int[] bEnd = contentEnd(doc, second);
-        String moved = src.text().substring(src.offset(rb.startLine(), rb.startChar()), src.offset(bEnd[0], bEnd[1]));
+        // Whole lines move: a comment after the last value of either peer stays on its line.
+        String moved = src.text().substring(src.offset(rb.startLine(), rb.startChar()),
+                src.offset(bEnd[0], src.line(bEnd[0]).stripTrailing().length()));
         String reindented = reindent(moved, rb.startChar(), ra.startChar());
-        Edit insert = new Edit(Range.at(aEnd[0], aEnd[1]), "\n" + " ".repeat(ra.startChar()) + reindented);
+        int aLineEnd = src.line(aEnd[0]).stripTrailing().length();
+        Edit insert = new Edit(Range.at(aEnd[0], aLineEnd), "\n" + " ".repeat(ra.startChar()) + reindented);
         Edit delete = new Edit(lines(src, rb.startLine(), bEnd[0]), "");
         List<Edit> edits = rb.startLine() > aEnd[0] ? List.of(insert, delete) : List.of(delete, insert);
-        return Optional.of(new Fix("Merge the two peers into one peer (both selectors must match)", edits));
+        java.util.TreeSet<String> keys = new java.util.TreeSet<>();
+        a.fieldNames().forEachRemaining(keys::add);
+        b.fieldNames().forEachRemaining(keys::add);
+        return Optional.of(new Fix("Merge into one peer (" + String.join(" AND ", keys) + ")", edits));
     }
 
     /**
@@ -165,11 +172,11 @@ public final class Fixes {
         rule.add("- to:");
         rule.add("  - namespaceSelector:");
         rule.add("      matchLabels:");
-        rule.add("        kubernetes.io/metadata.name: " + dnsNamespace);
+        rule.add("        kubernetes.io/metadata.name: " + plain(dnsNamespace));
         if (!dnsPodLabels.isEmpty()) {
             rule.add("    podSelector:");
             rule.add("      matchLabels:");
-            dnsPodLabels.forEach((k, v) -> rule.add("        " + k + ": " + v));
+            dnsPodLabels.forEach((k, v) -> rule.add("        " + plain(k) + ": " + plain(v)));
         }
         rule.add("  ports:");
         rule.add("  - protocol: UDP");
@@ -222,6 +229,59 @@ public final class Fixes {
                 : targetPort;
         return Optional.of(new Fix("Use the pod port " + targetPort + " (the Service's targetPort) instead of "
                 + old, List.of(new Edit(r, text))));
+    }
+
+    /**
+     * Appends the port entry {@code {protocol: <protocol>, port: <port>}} to the NetworkPolicy {@code ports} list
+     * at {@code portsPointer} (e.g. {@code /spec/egress/0/ports}), for example TCP 53 next to a UDP 53 entry: DNS
+     * answers too large for one UDP message are retried over TCP (RFC 7766 section 5; the NetworkPolicyPort
+     * docs for the fields). A block list gets a new {@code - protocol: ...} item whose dash and keys line up with
+     * the last item's; a flow list ({@code [..]}, and so JSON) gets a flow mapping before {@code ]} (keys quoted in
+     * JSON). Empty when the list is missing or empty, its last item is not written as a mapping, or an entry for
+     * this protocol and port is already there.
+     */
+    public static Optional<Fix> addPort(SourceDoc doc, String portsPointer, String protocol, int port) {
+        JsonNode ports = doc.at(portsPointer);
+        Range r = doc.valueRanges().get(portsPointer);
+        if (!ports.isArray() || ports.isEmpty() || r == null || protocol == null || port < 1 || port > 65535) {
+            return Optional.empty();
+        }
+        for (JsonNode p : ports) {
+            if (p.path("port").asText().equals(String.valueOf(port)) && p.path("protocol").asText("TCP")
+                    .equals(protocol)) {
+                return Optional.empty();
+            }
+        }
+        String title = "Add a " + protocol + " " + port + " port entry";
+        SourceText src = doc.source();
+        String lastPtr = portsPointer + "/" + (ports.size() - 1);
+        Range last = doc.valueRanges().get(lastPtr);
+        if (last == null || !ports.get(ports.size() - 1).isObject()) {
+            return Optional.empty();
+        }
+        if (isFlow(doc, portsPointer)) {
+            int close = src.offset(r.endLine(), r.endChar()) - 1;
+            if (close < 0 || src.text().charAt(close) != ']') {
+                return Optional.empty();
+            }
+            boolean json = isJson(doc);
+            String item = json ? "{\"protocol\": " + jsonString(protocol) + ", \"port\": " + port + "}"
+                    : "{protocol: " + protocol + ", port: " + port + "}";
+            int[] at = src.position(close);
+            return Optional.of(new Fix(title, List.of(new Edit(Range.at(at[0], at[1]), ", " + item))));
+        }
+        String prefix = src.line(last.startLine()).substring(0, last.startChar());
+        if (!prefix.strip().equals("-")) {
+            return Optional.empty();
+        }
+        List<String> lines;
+        if (isFlow(doc, lastPtr)) {
+            lines = List.of(prefix + "{protocol: " + protocol + ", port: " + port + "}");
+        } else {
+            lines = List.of(prefix + "protocol: " + protocol, " ".repeat(prefix.length()) + "port: " + port);
+        }
+        return Optional.of(new Fix(title, List.of(insertLinesAfter(src, contentEnd(doc, portsPointer)[0], "",
+                lines))));
     }
 
     // ---------------------------------------------------------------- helpers
@@ -386,6 +446,17 @@ public final class Fixes {
     private static String text(SourceDoc doc, Range r) {
         SourceText src = doc.source();
         return src.text().substring(src.offset(r.startLine(), r.startChar()), src.offset(r.endLine(), r.endChar()));
+    }
+
+    /**
+     * A string as a YAML scalar that reads back as that string: plain when it is a word YAML cannot take for
+     * another type, else double-quoted ({@code "true"}, {@code "8080"}, {@code ""}; YAML 1.1 booleans such as
+     * {@code yes}/{@code on} are quoted too, as Kubernetes' YAML reader follows YAML 1.1).
+     */
+    static String plain(String s) {
+        boolean word = s.matches("[A-Za-z][A-Za-z0-9._/-]*") && !s.matches(
+                "(?i)y|n|yes|no|on|off|true|false|null");
+        return word ? s : jsonString(s);
     }
 
     /** A JSON (and YAML double-quoted) string literal. */

@@ -72,15 +72,19 @@ public final class InventoryBuilder {
         return MAPPER.treeToValue(node, type);
     }
 
+    /** The workspace's inventory, built once per workspace and shared by the checks that need it. */
+    public static final Workspace.Key<Inventory> INVENTORY = new Workspace.Key<>("inventory");
+
     /**
-     * The inventory of every manifest and project file in the workspace, built once per workspace
-     * ({@link Workspace#memo}) and shared by the checks that need it.
+     * The inventory of the workspace, built on first use ({@link #build}) and kept in the workspace
+     * ({@link Workspace#derived}): the checks of one lint run and the language server share one build.
      */
-    public static Inventory build(Workspace ws) {
-        return ws.memo(InventoryBuilder.class, InventoryBuilder::buildNow);
+    public static Inventory of(Workspace ws) {
+        return ws.derived(INVENTORY, () -> build(ws));
     }
 
-    private static Inventory buildNow(Workspace ws) {
+    /** Builds the inventory of every manifest and project file in the workspace. */
+    public static Inventory build(Workspace ws) {
         InventoryBuilder b = new InventoryBuilder();
         for (SourceFile f : ws.files()) {
             for (SourceFile.Doc d : f.docs()) {

@@ -1,6 +1,7 @@
 package dev.podnet.netpol;
 
 import dev.podnet.diag.Diagnostic;
+import dev.podnet.fix.Fixes;
 import dev.podnet.inventory.ClusterFacts;
 import dev.podnet.inventory.Entities.ContainerPort;
 import dev.podnet.inventory.Entities.NamespaceInfo;
@@ -53,7 +54,7 @@ public final class NetworkPolicyLint implements Check {
 
     @Override
     public void run(Workspace ws, Reporter r) {
-        Inventory inv = InventoryBuilder.build(ws);
+        Inventory inv = InventoryBuilder.of(ws);
         if (inv.policies().isEmpty()) {
             return;
         }
@@ -76,6 +77,8 @@ public final class NetworkPolicyLint implements Check {
         /** The inventory's namespaces plus the ones every cluster has and the ones selectors name (assumed). */
         private final Map<String, NamespaceInfo> namespaces = new LinkedHashMap<>();
         private List<PodInfo> dnsPods;
+        /** The labels that select the DNS pods: the DNS Service's selector, else {@code k8s-app: kube-dns}. */
+        private Map<String, String> dnsSelector;
         private String dnsDescription;
         private boolean dnsAssumed;
 
@@ -227,6 +230,11 @@ public final class NetworkPolicyLint implements Check {
 
         private void report(String rule, PolicyInfo p, String rel, String msg) {
             r.report(rule, p.source().doc(), p.source().ptr(rel), msg);
+        }
+
+        /** Reports with the fix a {@link Fixes} helper computed (none when it declined). */
+        private void report(String rule, PolicyInfo p, String rel, String msg, java.util.Optional<Diagnostic.Fix> fix) {
+            r.report(rule, p.source().doc(), p.source().ptr(rel), msg, fix.orElse(null));
         }
 
         private void reportKey(String rule, PolicyInfo p, String rel, String msg) {
@@ -447,11 +455,14 @@ public final class NetworkPolicyLint implements Check {
             String nsText = selectorText(nsPeer.getNamespaceSelector(), "");
             String podText = selectorText(podPeer.getPodSelector(), "");
             String second = prev == nsPeer ? "podSelector" : "namespaceSelector";
-            report("NP050", p, rule.pointer() + "/" + k + "/" + j, k + "[" + (j - 1) + "] and " + k + "[" + j
+            String peersPtr = rule.pointer() + "/" + k + "/";
+            report("NP050", p, peersPtr + j, k + "[" + (j - 1) + "] and " + k + "[" + j
                     + "] are separate peers and are ORed: this " + rule.direction() + " rule matches every pod in "
                     + "namespaces " + nsText + " and also pods " + podText + " in namespace " + p.namespace()
                     + ", not pods " + podText + " in namespaces " + nsText + "; if you meant the latter, remove the "
-                    + "'-' before " + second + " so both selectors form one peer");
+                    + "'-' before " + second + " so both selectors form one peer",
+                    Fixes.mergePeers(p.source().doc(), p.source().ptr(peersPtr + (j - 1)),
+                            p.source().ptr(peersPtr + j)));
         }
 
         private void ipBlock(PolicyInfo p, Rule rule, String pp, IPBlock b) {
@@ -593,7 +604,7 @@ public final class NetworkPolicyLint implements Check {
                     int lo = v.getIntVal();
                     int hi = port.getEndPort() != null && port.getEndPort() >= lo ? port.getEndPort() : lo;
                     if (lo >= 1 && hi <= 65535) {
-                        numericPort(p, rule, pp, lo, hi, proto, dests);
+                        numericPort(p, rule, pp, lo, hi, port.getEndPort() == null, proto, dests);
                     }
                 }
             }
@@ -625,7 +636,8 @@ public final class NetworkPolicyLint implements Check {
             }
         }
 
-        private void numericPort(PolicyInfo p, Rule rule, String pp, int lo, int hi, String proto,
+        /** NP054/NP055 for a numeric port (range {@code lo..hi}; {@code single}: no endPort is written). */
+        private void numericPort(PolicyInfo p, Rule rule, String pp, int lo, int hi, boolean single, String proto,
                                  List<PodInfo> dests) {
             if (dests.isEmpty()) {
                 return;
@@ -660,7 +672,10 @@ public final class NetworkPolicyLint implements Check {
                         report("NP054", p, pp + "/port", "the " + destWho(rule, dests) + " do not expose " + range
                                 + "; Service " + s.namespace() + "/" + s.name() + " maps port " + sp.port()
                                 + " to targetPort " + tp + ", and policies apply to the pod port, so traffic through "
-                                + "the Service is not matched: use port: " + tp);
+                                + "the Service is not matched: use port: " + tp,
+                                // with an endPort the range would need rewriting as a whole: no mechanical fix
+                                single ? Fixes.replacePort(p.source().doc(), p.source().ptr(pp + "/port"), tp)
+                                        : java.util.Optional.empty());
                         return;
                     }
                 }
@@ -732,6 +747,7 @@ public final class NetworkPolicyLint implements Check {
             }
             Map<String, String> labels = svc != null && !svc.selector().isEmpty() ? svc.selector()
                     : Map.of("k8s-app", "kube-dns");
+            dnsSelector = labels;
             dnsPods = pods(facts.dnsNamespace()).stream().filter(x -> matchesMap(labels, x.labels())).toList();
             dnsDescription = facts.dnsNamespace() + "/" + facts.dnsService();
             if (dnsPods.isEmpty()) {
@@ -848,23 +864,25 @@ public final class NetworkPolicyLint implements Check {
                         + "cluster DNS (" + dnsDescription + ", UDP and TCP 53), so name lookups time out; allow "
                         + "UDP and TCP 53 to namespaceSelector {kubernetes.io/metadata.name: " + facts.dnsNamespace()
                         + "} and podSelector " + selectorText(dnsPods.get(0).labels()) + " in one peer"
-                        + dnsAssumption());
+                        + dnsAssumption(), Fixes.addDnsEgressRule(p.source().doc(), p.source().ptr(""),
+                        facts.dnsNamespace(), new TreeMap<>(dnsSelector)));
                 exceptCutsDns(p, cache);
             }
             for (Map.Entry<Integer, List<String>> e : tcpOnly.entrySet()) {
                 PolicyInfo p = ps.get(e.getKey());
+                String tcpPort = dnsPortPointer(p, "TCP");
                 report("NP047", p, egressPointer(p), podsText(p, e.getValue()) + " isolated for egress and can reach "
                         + "the cluster DNS (" + dnsDescription + ") only on TCP 53, while lookups go over UDP 53 first, "
                         + "so they time out; allow UDP 53 next to TCP 53 (check the protocol of named ports)"
-                        + dnsAssumption());
+                        + dnsAssumption(), addDnsPort(p, tcpPort, "UDP"));
             }
             for (Map.Entry<Integer, List<String>> e : udpOnly.entrySet()) {
                 PolicyInfo p = ps.get(e.getKey());
-                String where = udpPortPointer(p);
+                String where = dnsPortPointer(p, "UDP");
                 report("NP048", p, where == null ? egressPointer(p) : where, "DNS is allowed on UDP 53 only for "
                         + podsNoun(p, e.getValue()) + "; responses larger "
                         + "than a UDP packet retry over TCP 53, which is blocked: add a TCP 53 port entry next to the "
-                        + "UDP one" + dnsAssumption());
+                        + "UDP one" + dnsAssumption(), addDnsPort(p, where, "TCP"));
             }
         }
 
@@ -925,20 +943,47 @@ public final class NetworkPolicyLint implements Check {
             return "/spec/egress";
         }
 
-        private String udpPortPointer(PolicyInfo p) {
+        /**
+         * The pointer (relative to the policy) of the first egress port entry that allows DNS on {@code proto}:
+         * in a rule whose peers match a DNS pod when there is one, else in any egress rule; null when none.
+         */
+        private String dnsPortPointer(PolicyInfo p, String proto) {
+            String any = null;
             for (Rule rule : PolicySemantics.rules(p.policy(), "egress")) {
                 if (!rule.hasPorts()) {
                     continue;
                 }
+                boolean toDns = dnsPods.stream().anyMatch(d -> peersMatch(p, rule, d));
                 for (int k = 0; k < rule.ports().size(); k++) {
                     NetworkPolicyPort port = rule.ports().get(k);
-                    if (port != null && PolicySemantics.protocol(port).equals("UDP") && dnsPods.stream().anyMatch(
-                            d -> PolicySemantics.portMatches(port, d, DNS_PORT, "UDP"))) {
-                        return rule.pointer() + "/ports/" + k;
+                    if (port != null && PolicySemantics.protocol(port).equals(proto) && dnsPods.stream().anyMatch(
+                            d -> PolicySemantics.portMatches(port, d, DNS_PORT, proto))) {
+                        if (toDns) {
+                            return rule.pointer() + "/ports/" + k;
+                        }
+                        any = any == null ? rule.pointer() + "/ports/" + k : any;
                     }
                 }
             }
-            return null;
+            return any;
+        }
+
+        /**
+         * The fix for DNS allowed on one protocol only: a {@code proto} 53 entry appended to the ports of the rule
+         * holding {@code portPointer} (the entry allowing the other protocol), when that rule's peers match a DNS
+         * pod (else the new entry would not reach DNS either: no fix).
+         */
+        private java.util.Optional<Diagnostic.Fix> addDnsPort(PolicyInfo p, String portPointer, String proto) {
+            if (portPointer == null) {
+                return java.util.Optional.empty();
+            }
+            String rulePointer = portPointer.substring(0, portPointer.lastIndexOf("/ports/"));
+            for (Rule rule : PolicySemantics.rules(p.policy(), "egress")) {
+                if (rule.pointer().equals(rulePointer) && dnsPods.stream().anyMatch(d -> peersMatch(p, rule, d))) {
+                    return Fixes.addPort(p.source().doc(), p.source().ptr(rulePointer + "/ports"), proto, DNS_PORT);
+                }
+            }
+            return java.util.Optional.empty();
         }
 
         /** NP049: an ipBlock that would allow DNS but whose except cuts out the DNS pods' addresses. */

@@ -49,6 +49,9 @@ import java.util.stream.Collectors;
  *       in the inputs.</li>
  * </ul>
  * RCH001-003 are skipped when the project file says nothing enforces NetworkPolicy.
+ *
+ * <p>Each run leaves the set of unreachable pods in the workspace ({@link #unreachable(Workspace)}): the editor
+ * counts them per policy without a second analysis.
  */
 public final class ReachabilityCheck implements Check {
     /** The apiVersion of podnet's own documents. */
@@ -58,21 +61,64 @@ public final class ReachabilityCheck implements Check {
     private static final int MAX_NAMES = 5;
     private static final JsonSchema SCHEMA = loadSchema();
 
+    /** Where a run leaves its {@link Unreachable} result in the workspace. */
+    public static final Workspace.Key<Unreachable> UNREACHABLE = new Workspace.Key<>("unreachable pods");
+
+    /**
+     * The pods and workload templates the reachability analysis finds unreachable, with RCH001's notion: the pod
+     * is isolated for ingress, declares ports, no other pod of the inputs can reach it on any of them (the
+     * policies on both sides allow it), no ipBlock or peer-less ingress rule exposes one of them, and at least
+     * one policy isolating it for ingress is to blame (not only the clients' egress). This includes Service
+     * backends that RCH002 reports instead of RCH001. Empty when nothing enforces NetworkPolicy, when there are
+     * no policies or no declared ports.
+     *
+     * @param pods keys of the unreachable pods, see {@link #key(PodInfo)}
+     */
+    public record Unreachable(Set<String> pods) {
+        /** Nothing unreachable. */
+        public static final Unreachable NONE = new Unreachable(Set.of());
+
+        public Unreachable {
+            pods = Set.copyOf(pods);
+        }
+
+        /** The key of a pod or workload template: {@code Kind namespace/name}. */
+        public static String key(PodInfo p) {
+            return p.kind() + " " + p.key();
+        }
+
+        /** True when the pod (or workload template) is unreachable. */
+        public boolean contains(PodInfo p) {
+            return pods.contains(key(p));
+        }
+    }
+
+    /**
+     * The unreachable pods the last run of this check over {@code ws} computed; empty when the check did not run
+     * on this workspace (or was cancelled before it finished).
+     */
+    public static java.util.Optional<Unreachable> unreachable(Workspace ws) {
+        return ws.cached(UNREACHABLE);
+    }
+
     @Override
     public void run(Workspace ws, Reporter out) {
         List<SourceDoc> expectationDocs = ws.docs(DocKind.MANIFEST).map(SourceFile.Doc::doc)
                 .filter(d -> d.root().path("apiVersion").asText("").equals(API_VERSION)
                         && d.root().path("kind").asText("").equals(EXPECTATIONS_KIND)).toList();
-        Inventory inv = InventoryBuilder.build(ws);
+        Inventory inv = InventoryBuilder.of(ws);
         if (inv.policies().isEmpty() && expectationDocs.isEmpty()) {
+            ws.put(UNREACHABLE, Unreachable.NONE);
             return;
         }
         ReachabilityEngine engine = new ReachabilityEngine(inv);
         Connectivity conn = new Connectivity(engine);
         if (!inv.facts().noEnforcement() && !inv.policies().isEmpty()) {
-            unreachablePodsAndServices(engine, conn, out);
+            ws.put(UNREACHABLE, unreachablePodsAndServices(engine, conn, out));
             out.checkCanceled();
             dns(engine, conn, out);
+        } else {
+            ws.put(UNREACHABLE, Unreachable.NONE);
         }
         for (SourceDoc d : expectationDocs) {
             out.checkCanceled();
@@ -82,7 +128,9 @@ public final class ReachabilityCheck implements Check {
 
     // ---- RCH001 / RCH002 ------------------------------------------------------------------------------------
 
-    private static void unreachablePodsAndServices(ReachabilityEngine engine, Connectivity conn, Reporter out) {
+    /** Reports RCH001 and RCH002; returns every pod RCH001's notion finds unreachable ({@link Unreachable}). */
+    private static Unreachable unreachablePodsAndServices(ReachabilityEngine engine, Connectivity conn,
+                                                          Reporter out) {
         Set<Probe> probeSet = new TreeSet<>(engine.declaredProbes(Integer.MAX_VALUE));
         for (ServiceInfo s : engine.inventory().services()) {
             for (ServicePort sp : s.ports()) {
@@ -96,7 +144,7 @@ public final class ReachabilityCheck implements Check {
         }
         List<Probe> probes = List.copyOf(probeSet);
         if (probes.isEmpty()) {
-            return;
+            return Unreachable.NONE;
         }
         // One probe at a time, so a cancelled run (the language server drops stale ones) stops early.
         List<Table> tables = new ArrayList<>();
@@ -167,7 +215,8 @@ public final class ReachabilityCheck implements Check {
                         : "/spec/podSelector", msg, rel);
             }
         }
-        // RCH001, one finding per class of pods.
+        // RCH001, one finding per class of pods (none for classes of backends RCH002 reported).
+        Set<String> unreachable = new java.util.HashSet<>();
         for (int d = 0; d < n; d++) {
             Endpoint.Pod rep = engine.representative(d);
             List<Integer> own = new ArrayList<>();
@@ -179,7 +228,6 @@ public final class ReachabilityCheck implements Check {
                 }
             }
             if (own.isEmpty() || engine.pods().size() < 2 || reachable(engine, t, own, d)
-                    || members(engine, d).stream().allMatch(reportedBackends::contains)
                     || exposedOutside(engine, rep, own.stream().map(probes::get).toList())) {
                 continue;
             }
@@ -191,6 +239,10 @@ public final class ReachabilityCheck implements Check {
             if (why.ingress().isolating().isEmpty()) {
                 continue; // only the sources' egress policies block it: a deliberate egress lockdown, or RCH003
             }
+            members.forEach(m -> unreachable.add(Unreachable.key(m.pod())));
+            if (members.stream().allMatch(reportedBackends::contains)) {
+                continue;
+            }
             CompiledPolicy p = why.ingress().isolating().get(0);
             report(out, "RCH001", p.info().source(), p.info().policy().getSpec() != null
                     && p.info().policy().getSpec().getIngress() != null ? "/spec/ingress" : "/spec/podSelector",
@@ -199,6 +251,7 @@ public final class ReachabilityCheck implements Check {
                             + "its own egress; add a rule for its clients, or drop ports it does not serve (e.g. "
                             + why.summary() + ")", related(members));
         }
+        return new Unreachable(unreachable);
     }
 
     private static Probe probeOf(ContainerPort cp) {

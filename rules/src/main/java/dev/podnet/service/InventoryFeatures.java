@@ -10,6 +10,7 @@ import dev.podnet.inventory.LabelSelectors;
 import dev.podnet.inventory.SourceRef;
 import dev.podnet.lint.DocKind;
 import dev.podnet.lint.SourceFile;
+import dev.podnet.reach.ReachabilityCheck;
 import dev.podnet.ruleset.PolicyMatch;
 import dev.podnet.source.Range;
 import dev.podnet.source.SourceDoc;
@@ -18,6 +19,8 @@ import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -307,10 +310,17 @@ public final class InventoryFeatures {
     // ---------------------------------------------------------------- code lens
 
     /**
-     * A lens on the {@code kind} key of each NetworkPolicy: "selects N pods" (pods and workload templates of the
-     * inventory). The command is empty: the lens is informational.
+     * A lens on the {@code kind} key of each NetworkPolicy: "selects N pods · M unreachable", where N counts the
+     * pods and workload templates of the inventory the policy selects and M those of them the reachability
+     * analysis found unreachable ({@link ReachabilityCheck.Unreachable}, RCH001's notion). M is shown when it is 0
+     * too ("· 0 unreachable": the lens keeps its shape, as rust-analyzer's "0 references" lenses do); the part is
+     * left out only when no reachability result exists for the inventory. The lens's command is
+     * {@link #SHOW_PODS} with the pods as its argument ({@link #showPodsArgument}), unreachable ones first.
+     *
+     * @param unreachable the reachability result of the validation the inventory comes from, or null when none
      */
-    public static List<CodeLens> codeLenses(TextDocument doc, Inventory inv) {
+    public static List<CodeLens> codeLenses(TextDocument doc, Inventory inv,
+                                            ReachabilityCheck.Unreachable unreachable) {
         List<CodeLens> out = new ArrayList<>();
         if (inv == null) {
             return out;
@@ -319,13 +329,127 @@ public final class InventoryFeatures {
             if (o.policy() == null) {
                 continue;
             }
-            int n = selected(o.policy(), o.namespace(), inv).size();
-            String title = "selects " + n + " pod" + (n == 1 ? "" : "s");
-            CodeLens lens = new CodeLens(LspDiagnostics.range(o.ref().keyRange("/kind")), new Command(title, ""),
-                    null);
+            List<PodInfo> pods = selected(o.policy(), o.namespace(), inv);
+            String name = o.policy().getMetadata() == null ? "" : o.policy().getMetadata().getName();
+            CodeLens lens = new CodeLens(LspDiagnostics.range(o.ref().keyRange("/kind")),
+                    new Command(lensTitle(pods, unreachable), SHOW_PODS,
+                            List.of(showPodsArgument(o.namespace() + "/" + name, pods, unreachable))), null);
             out.add(lens);
         }
         return out;
+    }
+
+    /** The command of the policy lens: the server lists the pods and reveals the first one. */
+    public static final String SHOW_PODS = "podnet.showPods";
+    /** How many pods a lens's command argument carries. */
+    public static final int PODS_IN_COMMAND = 50;
+
+    /**
+     * The argument of a {@link #SHOW_PODS} command: {@code {"policy": "ns/name", "selected": N, "unreachable": M,
+     * "pods": [{"name": "Pod ns/x", "unreachable": true, "uri": "file:///...", "range": {start, end}}]}}, the
+     * pods unreachable first then in inventory order, at most {@link #PODS_IN_COMMAND}; {@code unreachable}
+     * (count and flags) only with a reachability result; {@code uri}/{@code range} (the pod's
+     * {@code metadata.name}) only for pods read from a file.
+     */
+    static JsonObject showPodsArgument(String policy, List<PodInfo> pods, ReachabilityCheck.Unreachable unreachable) {
+        JsonObject o = new JsonObject();
+        o.addProperty("policy", policy);
+        o.addProperty("selected", pods.size());
+        List<PodInfo> order = new ArrayList<>(pods);
+        if (unreachable != null) {
+            order.sort(java.util.Comparator.comparing(p -> !unreachable.contains(p)));
+            o.addProperty("unreachable", pods.stream().filter(unreachable::contains).count());
+        }
+        JsonArray list = new JsonArray();
+        for (PodInfo p : order.subList(0, Math.min(PODS_IN_COMMAND, order.size()))) {
+            JsonObject j = new JsonObject();
+            j.addProperty("name", ReachabilityCheck.Unreachable.key(p));
+            if (unreachable != null) {
+                j.addProperty("unreachable", unreachable.contains(p));
+            }
+            if (p.source() != null) {
+                j.addProperty("uri", p.source().file());
+                Range r = p.source().keyRange("/metadata/name");
+                JsonObject range = new JsonObject();
+                range.add("start", position(r.startLine(), r.startChar()));
+                range.add("end", position(r.endLine(), r.endChar()));
+                j.add("range", range);
+            }
+            list.add(j);
+        }
+        o.add("pods", list);
+        return o;
+    }
+
+    private static JsonObject position(int line, int ch) {
+        JsonObject p = new JsonObject();
+        p.addProperty("line", line);
+        p.addProperty("character", ch);
+        return p;
+    }
+
+    /**
+     * What running {@link #SHOW_PODS} shows.
+     *
+     * @param message one line: "NetworkPolicy ns/name selects N pods (M unreachable): Pod ns/a (unreachable),
+     *                Pod ns/b, ..." ("... and K more" past the pods the argument carries)
+     * @param reveal  where the first pod listed is declared, or null when no listed pod came from a file
+     */
+    public record ShowPods(String message, org.eclipse.lsp4j.Location reveal) {
+    }
+
+    /**
+     * Reads a {@link #SHOW_PODS} argument ({@link #showPodsArgument}); empty for anything else (an argument from
+     * an older server, a hand-made command).
+     */
+    public static Optional<ShowPods> showPods(Object argument) {
+        try {
+            if (!(argument instanceof JsonObject o) || !o.has("pods") || !o.get("pods").isJsonArray()) {
+                return Optional.empty();
+            }
+            int n = o.get("selected").getAsInt();
+            StringBuilder b = new StringBuilder("NetworkPolicy " + o.get("policy").getAsString() + " selects "
+                    + (n == 0 ? "no pods" : n + " pod" + (n == 1 ? "" : "s")));
+            if (o.has("unreachable")) {
+                b.append(" (").append(o.get("unreachable").getAsInt()).append(" unreachable)");
+            }
+            org.eclipse.lsp4j.Location reveal = null;
+            List<String> names = new ArrayList<>();
+            for (var e : o.getAsJsonArray("pods")) {
+                JsonObject p = e.getAsJsonObject();
+                boolean bad = p.has("unreachable") && p.get("unreachable").getAsBoolean();
+                names.add(p.get("name").getAsString() + (bad ? " (unreachable)" : ""));
+                if (reveal == null && p.has("uri") && p.has("range")) {
+                    JsonObject r = p.getAsJsonObject("range");
+                    reveal = new org.eclipse.lsp4j.Location(p.get("uri").getAsString(), new org.eclipse.lsp4j.Range(
+                            lspPosition(r.getAsJsonObject("start")), lspPosition(r.getAsJsonObject("end"))));
+                }
+            }
+            if (!names.isEmpty()) {
+                b.append(": ").append(String.join(", ", names));
+                if (n > names.size()) {
+                    b.append(" and ").append(n - names.size()).append(" more");
+                }
+            }
+            return Optional.of(new ShowPods(b.toString(), reveal));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Position lspPosition(JsonObject p) {
+        return new Position(p.get("line").getAsInt(), p.get("character").getAsInt());
+    }
+
+    /** "selects N pod(s)", then " · M unreachable" when a reachability result is given. */
+    static String lensTitle(List<PodInfo> selected, ReachabilityCheck.Unreachable unreachable) {
+        int n = selected.size();
+        String title = "selects " + n + " pod" + (n == 1 ? "" : "s");
+        if (unreachable == null) {
+            return title;
+        }
+        long m = selected.stream().filter(unreachable::contains).count();
+        return title + " \u00b7 " + m + " unreachable";
     }
 
     // ---------------------------------------------------------------- completion

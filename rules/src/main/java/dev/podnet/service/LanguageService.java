@@ -43,8 +43,8 @@ import org.eclipse.lsp4j.TextEdit;
  *   <li>Document symbols: for CNI, the network (its {@code name}) with its plugins by {@code type}; for
  *       manifests, each object as {@code Kind name}; a NetworkPolicy has its {@code podSelector} and each rule
  *       ({@code ingress rule N}, {@code egress rule N}, 1-based) as children.</li>
- *   <li>With the workspace inventory: hover on selectors and policies, "selects N pods" code lenses, label
- *       completion in selectors ({@link InventoryFeatures}).</li>
+ *   <li>With the workspace inventory: hover on selectors and policies, "selects N pods · M unreachable" code
+ *       lenses, label completion in selectors ({@link InventoryFeatures}).</li>
  *   <li>Quick fixes: {@link QuickFixes}.</li>
  * </ul>
  */
@@ -101,10 +101,17 @@ public final class LanguageService {
         }
     }
 
-    /** Code lenses: "selects N pods" on each NetworkPolicy ({@link InventoryFeatures#codeLenses}). */
-    public List<org.eclipse.lsp4j.CodeLens> codeLenses(TextDocument doc, dev.podnet.inventory.Inventory inv) {
+    /**
+     * Code lenses: "selects N pods · M unreachable" on each NetworkPolicy ({@link InventoryFeatures#codeLenses}).
+     *
+     * @param inv         the workspace inventory, or null when none is built yet
+     * @param unreachable the unreachable pods the same validation found
+     *                    ({@link dev.podnet.reach.ReachabilityCheck#unreachable}), or null to show only N
+     */
+    public List<org.eclipse.lsp4j.CodeLens> codeLenses(TextDocument doc, dev.podnet.inventory.Inventory inv,
+                                                       dev.podnet.reach.ReachabilityCheck.Unreachable unreachable) {
         try {
-            return InventoryFeatures.codeLenses(doc, inv);
+            return InventoryFeatures.codeLenses(doc, inv, unreachable);
         } catch (RuntimeException e) {
             return List.of();
         }

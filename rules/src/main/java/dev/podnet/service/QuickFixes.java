@@ -28,9 +28,10 @@ import org.eclipse.lsp4j.WorkspaceEdit;
  * <ol>
  *   <li>A rule that can compute its fix passes a {@link dev.podnet.diag.Diagnostic.Fix} to the reporter (helpers
  *       in {@link dev.podnet.fix.Fixes}: rename a key, add to policyTypes, merge two peers, add a DNS egress
- *       rule, replace a Service port by its targetPort, add the suppression annotation);
+ *       rule, add a port entry, replace a Service port by its targetPort, add the suppression annotation);
  *       {@link LspDiagnostics} puts it in {@code data.fix} and {@link #FROM_DATA} offers it as is. Today: CNI005
- *       (unknown key with a did-you-mean: rename).</li>
+ *       (unknown key with a did-you-mean: rename), NP050 (merge the ORed peers), NP047 (add a DNS egress rule,
+ *       or UDP 53 next to TCP 53), NP048 (add TCP 53), NP054 (the Service's targetPort).</li>
  *   <li>Fixes keyed by the message, for rules that give none: {@link #HAIRPIN} (message mentions
  *       {@code hairpinMode}), {@link #ADD_EGRESS} (message mentions both {@code policyTypes} and {@code Egress},
  *       on a NetworkPolicy with egress rules whose policyTypes lacks Egress).</li>

@@ -191,6 +191,34 @@ class FixesTest {
     }
 
     @Test
+    void addPortAppendsAnEntryOrDeclines() {
+        SourceDoc d = yaml("spec:\n  egress:\n  - ports:\n    - protocol: UDP\n      port: 53\n");
+        Fix f = Fixes.addPort(d, "/spec/egress/0/ports", "TCP", 53).orElseThrow();
+        assertThat(f.title()).isEqualTo("Add a TCP 53 port entry");
+        String out = apply(d, f);
+        assertThat(out).isEqualTo("spec:\n  egress:\n  - ports:\n    - protocol: UDP\n      port: 53\n"
+                + "    - protocol: TCP\n      port: 53\n");
+        assertThat(Fixes.addPort(yaml(out), "/spec/egress/0/ports", "TCP", 53)).as("already there").isEmpty();
+        assertThat(Fixes.addPort(d, "/spec/egress/0/ports", "TCP", 0)).as("not a port").isEmpty();
+        SourceDoc noNewline = yaml("ports:\n- port: 53\n  protocol: UDP");
+        assertThat(apply(noNewline, Fixes.addPort(noNewline, "/ports", "TCP", 53).orElseThrow()))
+                .isEqualTo("ports:\n- port: 53\n  protocol: UDP\n- protocol: TCP\n  port: 53");
+        assertThat(Fixes.addPort(yaml("ports: []\n"), "/ports", "TCP", 53)).as("empty list").isEmpty();
+        assertThat(Fixes.addPort(yaml("ports:\n- 53\n"), "/ports", "TCP", 53)).as("not a mapping").isEmpty();
+        assertThat(Fixes.addPort(yaml("ports: {a: 1}\n"), "/ports", "TCP", 53)).as("not a list").isEmpty();
+    }
+
+    @Test
+    void plainQuotesWhatYamlWouldReadAsAnotherType() {
+        assertThat(Fixes.plain("kube-dns")).isEqualTo("kube-dns");
+        assertThat(Fixes.plain("app.kubernetes.io/name")).isEqualTo("app.kubernetes.io/name");
+        assertThat(Fixes.plain("yes")).isEqualTo("\"yes\"");
+        assertThat(Fixes.plain("True")).isEqualTo("\"True\"");
+        assertThat(Fixes.plain("8080")).isEqualTo("\"8080\"");
+        assertThat(Fixes.plain("")).isEqualTo("\"\"");
+    }
+
+    @Test
     void cni005WithADidYouMeanCarriesTheRenameFix() {
         String text = "{\"cniVersion\": \"1.0.0\", \"name\": \"n\", \"plugins\": [{\"type\": \"bridge\", "
                 + "\"hairpinmode\": true}]}";

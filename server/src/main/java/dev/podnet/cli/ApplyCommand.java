@@ -76,7 +76,7 @@ public class ApplyCommand implements Callable<Integer> {
                     err.println("podnet: not applying: " + errors + " error(s) in the manifests");
                     return PodnetCli.CANNOT_RUN;
                 }
-                Inventory inv = InventoryBuilder.build(lint.workspace());
+                Inventory inv = InventoryBuilder.of(lint.workspace());
                 String name = nodeName != null ? nodeName
                         : PlanCommand.podsOn(inv, t.defaultName()) ? t.defaultName() : null;
                 Ruleset rs = RulesetGenerator.generate(inv, name);

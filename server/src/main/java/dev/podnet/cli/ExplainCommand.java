@@ -62,7 +62,7 @@ public class ExplainCommand implements Callable<Integer> {
         dev.podnet.lint.LintEngine.Result read;
         try {
             read = Simulation.read(paths, err);
-            engine = new ReachabilityEngine(dev.podnet.inventory.InventoryBuilder.build(read.workspace()));
+            engine = new ReachabilityEngine(dev.podnet.inventory.InventoryBuilder.of(read.workspace()));
         } catch (Inputs.InputException e) {
             err.println("podnet: " + e.getMessage());
             return PodnetCli.CANNOT_RUN;

@@ -93,7 +93,7 @@ public class PlanCommand implements Callable<Integer> {
     /** Computes the plan for the inputs (pure apart from the inputs already read). */
     static Plan plan(List<InputFile> inputs, String nodeName) {
         Workspace ws = new LintEngine(List.of()).lint(inputs).workspace();
-        Inventory inv = InventoryBuilder.build(ws);
+        Inventory inv = InventoryBuilder.of(ws);
         List<NodeFacts> facts = ws.docs(DocKind.NODE_FACTS).map(d -> new NodeFacts(d.doc())).toList();
         String name = nodeName != null ? nodeName
                 : facts.isEmpty() ? null : podsOn(inv, facts.get(0).name()) ? facts.get(0).name() : null;

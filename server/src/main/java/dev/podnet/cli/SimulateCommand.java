@@ -114,7 +114,7 @@ public class SimulateCommand implements Callable<Integer> {
         LintEngine.Result read;
         try {
             read = Simulation.read(paths, err);
-            engine = new ReachabilityEngine(InventoryBuilder.build(read.workspace()));
+            engine = new ReachabilityEngine(InventoryBuilder.of(read.workspace()));
         } catch (Inputs.InputException e) {
             err.println("podnet: " + e.getMessage());
             return PodnetCli.CANNOT_RUN;

@@ -22,7 +22,7 @@ final class Simulation {
      * @throws Inputs.InputException when a path cannot be read
      */
     static ReachabilityEngine load(List<Path> paths, PrintWriter err) throws Inputs.InputException {
-        return new ReachabilityEngine(InventoryBuilder.build(read(paths, err).workspace()));
+        return new ReachabilityEngine(InventoryBuilder.of(read(paths, err).workspace()));
     }
 
     /** Reads and parses the paths (no rule runs), reporting input errors on {@code err}. */
@@ -49,6 +49,6 @@ final class Simulation {
                 .map(d -> new dev.podnet.node.NodeFacts(d.doc())).toList();
         boolean hairpin = dev.podnet.dataplane.DataPlaneSimulator.hairpinFromConfigs(
                 dev.podnet.cni.CniConfig.from(ws)).orElse(true);
-        return dev.podnet.dataplane.DataPlaneSimulator.build(InventoryBuilder.build(ws), facts, false, hairpin);
+        return dev.podnet.dataplane.DataPlaneSimulator.build(InventoryBuilder.of(ws), facts, false, hairpin);
     }
 }

@@ -107,7 +107,7 @@ public class VerifyCommand implements Callable<Integer> {
         try {
             List<InputFile> inputs = Inputs.collect(paths);
             LintEngine.Result lint = LintEngine.standard().lint(inputs);
-            Inventory inv = InventoryBuilder.build(lint.workspace());
+            Inventory inv = InventoryBuilder.of(lint.workspace());
             ExpectedVerdicts exp = expected != null
                     ? VerdictTable.parse(expected.toString(), Files.readString(expected, StandardCharsets.UTF_8))
                     : new dev.podnet.verify.SimulatedVerdicts(inv);

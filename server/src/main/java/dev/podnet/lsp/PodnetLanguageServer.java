@@ -27,6 +27,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import dev.podnet.inventory.Inventory;
 import dev.podnet.inventory.InventoryBuilder;
+import dev.podnet.reach.ReachabilityCheck;
 import org.eclipse.lsp4j.ClientCapabilities;
 import org.eclipse.lsp4j.CodeLens;
 import org.eclipse.lsp4j.CodeLensOptions;
@@ -103,7 +104,10 @@ import org.eclipse.lsp4j.services.WorkspaceService;
  *   <li>Settings ({@link Settings}) come from initializationOptions, didChangeConfiguration, or a
  *       {@code workspace/configuration} request for section {@code podnet} when the client supports it.</li>
  *   <li>Hover, completion and code lens read the inventory ({@link InventoryBuilder}) of the workspace the last
- *       validation parsed; it is built on first use and kept until the next validation.</li>
+ *       validation parsed (the one the lint's checks built); it is kept until the next validation. The code
+ *       lens counts unreachable pods from the result that validation's reachability check left in the
+ *       workspace ({@link ReachabilityCheck#unreachable}), never re-running the analysis; after each validation
+ *       the server sends {@code workspace/codeLens/refresh} to clients that support it.</li>
  *   <li>The server stops when the client process given in {@code initialize} dies.</li>
  * </ul>
  */
@@ -133,6 +137,11 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
      * completion) and then kept until the next validation: one build per workspace version.
      */
     private volatile java.util.function.Supplier<Inventory> inventory = () -> null;
+    /**
+     * The workspace the last finished validation linted (null before the first): the code lens reads the
+     * reachability result its RCH checks left there ({@link ReachabilityCheck#unreachable}).
+     */
+    private volatile dev.podnet.lint.Workspace validated;
 
     private volatile LanguageClient client;
     private volatile Settings settings = Settings.defaults();
@@ -222,6 +231,8 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
         caps.setDocumentSymbolProvider(true);
         caps.setCodeLensProvider(new CodeLensOptions(false));
         caps.setCodeActionProvider(new CodeActionOptions(List.of(CodeActionKind.QuickFix)));
+        caps.setExecuteCommandProvider(new org.eclipse.lsp4j.ExecuteCommandOptions(
+                List.of(dev.podnet.service.InventoryFeatures.SHOW_PODS)));
         WorkspaceFoldersOptions wf = new WorkspaceFoldersOptions();
         wf.setSupported(true);
         wf.setChangeNotifications(true);
@@ -350,7 +361,7 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
             public synchronized Inventory get() {
                 if (built == null) {
                     try {
-                        built = InventoryBuilder.build(ws);
+                        built = InventoryBuilder.of(ws); // the lint's own build when a check made one
                     } catch (RuntimeException e) {
                         LOG.log(Level.WARNING, "inventory build failed", e);
                         built = new Inventory(dev.podnet.inventory.ClusterFacts.defaults(), Map.of(), List.of(),
@@ -360,6 +371,12 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
                 return built;
             }
         };
+    }
+
+    /** The unreachable pods the last validation found (null before the first, or without the RCH checks). */
+    private ReachabilityCheck.Unreachable unreachable() {
+        dev.podnet.lint.Workspace ws = validated;
+        return ws == null ? null : ReachabilityCheck.unreachable(ws).orElse(null);
     }
 
     /** The inventory of the last validated workspace (null before the first validation). */
@@ -375,7 +392,10 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
         Map<String, List<org.eclipse.lsp4j.Diagnostic>> result;
         try {
             result = LspDiagnostics.validate(engine, snap, settings.lintOptions(() -> !current(gen)), readCache,
-                    ws -> inventory = memo(ws));
+                    ws -> {
+                        inventory = memo(ws);
+                        validated = ws;
+                    });
         } catch (CancellationException e) {
             return;
         } catch (RuntimeException | StackOverflowError e) {
@@ -383,6 +403,21 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
             return;
         }
         publish(snap, result);
+        refreshCodeLenses();
+    }
+
+    /**
+     * Asks the client to re-request code lenses ({@code workspace/codeLens/refresh}) after a validation, when it
+     * supports that: the unreachable count of a policy's lens changes when another file changes (a Deployment's
+     * ports, another policy), and clients only re-request lenses of the document being edited on their own.
+     */
+    private void refreshCodeLenses() {
+        var w = capabilities.getWorkspace();
+        LanguageClient c = client;
+        if (c != null && w != null && w.getCodeLens() != null
+                && Boolean.TRUE.equals(w.getCodeLens().getRefreshSupport())) {
+            c.refreshCodeLenses();
+        }
     }
 
     private synchronized void publish(WorkspaceModel.Snapshot snap,
@@ -501,7 +536,7 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
         @Override
         public CompletableFuture<List<? extends CodeLens>> codeLens(CodeLensParams params) {
             return CompletableFuture.supplyAsync(() -> model.document(params.getTextDocument().getUri())
-                    .map(d -> service.codeLenses(d, inventory())).orElse(List.of()));
+                    .map(d -> service.codeLenses(d, inventory(), unreachable())).orElse(List.of()));
         }
 
         @Override
@@ -539,6 +574,38 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
     // ---------------------------------------------------------------- workspace
 
     private final class Workspace implements WorkspaceService {
+        /**
+         * {@code podnet.showPods} (the policy code lens's command): shows the lens's pods as an info message and,
+         * when the client supports {@code window/showDocument}, opens the first one's manifest with its name
+         * selected (an unreachable pod when there is one). Answers the message; null for other commands.
+         */
+        @Override
+        public CompletableFuture<Object> executeCommand(org.eclipse.lsp4j.ExecuteCommandParams params) {
+            return CompletableFuture.supplyAsync(() -> {
+                if (!dev.podnet.service.InventoryFeatures.SHOW_PODS.equals(params.getCommand())
+                        || params.getArguments() == null || params.getArguments().isEmpty()) {
+                    return null;
+                }
+                var shown = dev.podnet.service.InventoryFeatures.showPods(params.getArguments().get(0));
+                LanguageClient c = client;
+                if (shown.isEmpty() || c == null) {
+                    return null;
+                }
+                c.showMessage(new org.eclipse.lsp4j.MessageParams(org.eclipse.lsp4j.MessageType.Info,
+                        shown.get().message()));
+                var w = capabilities.getWindow();
+                if (shown.get().reveal() != null && w != null && w.getShowDocument() != null
+                        && w.getShowDocument().isSupport()) {
+                    org.eclipse.lsp4j.ShowDocumentParams sd = new org.eclipse.lsp4j.ShowDocumentParams(
+                            shown.get().reveal().getUri());
+                    sd.setSelection(shown.get().reveal().getRange());
+                    sd.setTakeFocus(true);
+                    c.showDocument(sd);
+                }
+                return shown.get().message();
+            });
+        }
+
         @Override
         public void didChangeConfiguration(DidChangeConfigurationParams params) {
             Object s = params.getSettings();

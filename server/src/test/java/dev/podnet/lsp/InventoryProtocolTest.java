@@ -168,7 +168,7 @@ class InventoryProtocolTest {
                     .get(20, TimeUnit.SECONDS);
             assertThat(lenses).hasSize(1);
             assertThat(lenses.get(0).getRange()).isEqualTo(range(1, 0, 1, 4));
-            assertThat(lenses.get(0).getCommand().getTitle()).isEqualTo("selects 1 pod");
+            assertThat(lenses.get(0).getCommand().getTitle()).isEqualTo("selects 1 pod \u00b7 0 unreachable");
 
             List<DocumentSymbol> symbols = new ArrayList<>();
             tds.documentSymbol(new DocumentSymbolParams(new TextDocumentIdentifier(u))).get(20, TimeUnit.SECONDS)

@@ -45,6 +45,8 @@ final class LspHarness implements AutoCloseable {
         final List<PublishDiagnosticsParams> diagnostics = new ArrayList<>();
         final List<RegistrationParams> registrations = new ArrayList<>();
         final List<MessageParams> logs = new ArrayList<>();
+        final List<org.eclipse.lsp4j.ShowDocumentParams> shown = new ArrayList<>();
+        int lensRefreshes;
         volatile Object configuration;
 
         @Override
@@ -64,6 +66,21 @@ final class LspHarness implements AutoCloseable {
 
         @Override
         public CompletableFuture<MessageActionItem> showMessageRequest(ShowMessageRequestParams p) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public synchronized CompletableFuture<org.eclipse.lsp4j.ShowDocumentResult> showDocument(
+                org.eclipse.lsp4j.ShowDocumentParams p) {
+            shown.add(p);
+            notifyAll();
+            return CompletableFuture.completedFuture(new org.eclipse.lsp4j.ShowDocumentResult(true));
+        }
+
+        @Override
+        public synchronized CompletableFuture<Void> refreshCodeLenses() {
+            lensRefreshes++;
+            notifyAll();
             return CompletableFuture.completedFuture(null);
         }
 
