@@ -36,8 +36,9 @@ import java.util.Set;
  *   <li>{@code required}: the missing key, at the object's key;</li>
  *   <li>{@code propertyNames}: the key that does not match, with a did-you-mean among the names listed in the
  *       map schema's {@code x-podnet-knownKeys};</li>
- *   <li>{@code oneOf}/{@code anyOf}: the failures of the alternatives inside the value are kept, the ones that
- *       only say the value as a whole does not fit an alternative are replaced by one finding quoting the
+ *   <li>{@code oneOf}/{@code anyOf}: when the value has the form of an alternative (no {@code type},
+ *       {@code pattern}, {@code const} or {@code enum} failure of that alternative at the value itself), that
+ *       alternative's failures are reported; otherwise one finding for the whole value quotes the
  *       {@code description} of the schema holding the {@code oneOf};</li>
  *   <li>{@code pattern}: the field, the value and the {@code description} of its schema (the validator's message
  *       when there is none); anything else ({@code minimum}, ...): the field, the value and the validator's
@@ -100,31 +101,55 @@ public final class DocumentSchema {
         for (ValidationMessage m : schema.validate(root)) {
             msgs.add(new Msg(pointer(m.getInstanceLocation()), m));
         }
-        // Alternatives of a oneOf/anyOf: failures at the oneOf's own instance only say "not this alternative".
-        Set<String> alternatives = new LinkedHashSet<>();
-        for (Msg x : msgs) {
-            String t = x.m.getType();
-            if ("oneOf".equals(t) || "anyOf".equals(t)) {
-                alternatives.add(x.ptr);
+        // oneOf/anyOf: keep the failures of the alternative the value fits (its type and form match, only
+        // something inside is wrong), else replace all of them by one finding for the whole value.
+        Set<ValidationMessage> dropped = new java.util.HashSet<>();
+        Set<ValidationMessage> summaries = new java.util.HashSet<>();
+        List<Msg> composites = msgs.stream().filter(x -> isComposite(x.m))
+                .sorted(java.util.Comparator.comparingInt(x -> x.m.getEvaluationPath().getNameCount())).toList();
+        for (Msg c : composites) {
+            if (dropped.contains(c.m)) {
+                continue;
+            }
+            List<Object> base = elements(c.m.getEvaluationPath());
+            Map<Object, List<Msg>> byAlternative = new java.util.TreeMap<>();
+            for (Msg y : msgs) {
+                List<Object> e = elements(y.m.getEvaluationPath());
+                boolean inside = y.ptr.equals(c.ptr) || y.ptr.startsWith(c.ptr + "/");
+                if (y != c && inside && e.size() > base.size() && e.subList(0, base.size()).equals(base)) {
+                    byAlternative.computeIfAbsent(e.get(base.size()), k -> new ArrayList<>()).add(y);
+                }
+            }
+            Object fitting = null;
+            for (Map.Entry<Object, List<Msg>> alt : byAlternative.entrySet()) {
+                if (alt.getValue().stream().noneMatch(y -> y.ptr.equals(c.ptr) && FORM.contains(y.m.getType()))) {
+                    fitting = alt.getKey();
+                    break;
+                }
+            }
+            for (Map.Entry<Object, List<Msg>> alt : byAlternative.entrySet()) {
+                if (!alt.getKey().equals(fitting)) {
+                    alt.getValue().forEach(y -> dropped.add(y.m));
+                }
+            }
+            if (fitting != null) {
+                dropped.add(c.m);
+            } else {
+                summaries.add(c.m);
             }
         }
         Set<Finding> out = new LinkedHashSet<>();
         for (Msg x : msgs) {
-            String t = x.m.getType();
-            boolean inAlternative = inAlternative(x.m);
-            if ("oneOf".equals(t) || "anyOf".equals(t)) {
-                boolean deeper = msgs.stream().anyMatch(y -> y.ptr.startsWith(x.ptr + "/") && inAlternative(y.m));
-                if (!deeper) {
-                    out.add(new Finding(x.ptr, false, Findings.display(x.ptr) + " " + shown(root, x.ptr)
-                            + " has none of the accepted forms" + describe(holder(x.m)).replaceFirst("^; ", ": "),
-                            null));
-                }
+            if (dropped.contains(x.m)) {
                 continue;
             }
-            if (inAlternative && alternatives.contains(x.ptr)) {
-                continue;
+            if (summaries.contains(x.m)) {
+                out.add(new Finding(x.ptr, false, Findings.display(x.ptr) + " " + shown(root, x.ptr)
+                        + " has none of the accepted forms" + describe(holder(x.m)).replaceFirst("^; ", ": "),
+                        null));
+            } else if (!isComposite(x.m)) {
+                out.add(finding(root, x));
             }
-            out.add(finding(root, x));
         }
         return List.copyOf(out);
     }
@@ -151,9 +176,19 @@ public final class DocumentSchema {
     private record Msg(String ptr, ValidationMessage m) {
     }
 
-    private static boolean inAlternative(ValidationMessage m) {
-        String p = m.getEvaluationPath().toString();
-        return p.contains("oneOf") || p.contains("anyOf");
+    /** Keywords whose failure at a oneOf's own value means the value does not have that alternative's form. */
+    private static final Set<String> FORM = Set.of("type", "pattern", "const", "enum", "format");
+
+    private static boolean isComposite(ValidationMessage m) {
+        return "oneOf".equals(m.getType()) || "anyOf".equals(m.getType());
+    }
+
+    private static List<Object> elements(JsonNodePath path) {
+        List<Object> out = new ArrayList<>(path.getNameCount());
+        for (int i = 0; i < path.getNameCount(); i++) {
+            out.add(path.getElement(i));
+        }
+        return out;
     }
 
     private Finding finding(JsonNode root, Msg x) {
@@ -265,9 +300,12 @@ public final class DocumentSchema {
         if (d.isEmpty()) {
             return "";
         }
-        int dot = d.indexOf(". ");
-        return "; " + (dot > 0 ? d.substring(0, dot) : d.endsWith(".") ? d.substring(0, d.length() - 1) : d);
+        java.util.regex.Matcher end = SENTENCE_END.matcher(d);
+        String first = end.find() ? d.substring(0, end.start()) : d;
+        return "; " + (first.endsWith(".") ? first.substring(0, first.length() - 1) : first);
     }
+
+    private static final java.util.regex.Pattern SENTENCE_END = java.util.regex.Pattern.compile("\\.\\s+(?=[A-Z`])");
 
     private static String shown(JsonNode root, String ptr) {
         JsonNode v = ptr.isEmpty() ? root : root.at(ptr);
