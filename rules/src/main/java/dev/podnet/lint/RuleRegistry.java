@@ -26,7 +26,7 @@ import java.util.TreeMap;
 public final class RuleRegistry {
     /** Rule documentation files, in listing order. */
     public static final String[] FAMILY_FILES = {"syntax", "cni-schema", "cni", "cni-dir", "netpol-api", "netpol",
-        "reachability", "dataplane", "node", "config"};
+        "inventory", "reachability", "dataplane", "node", "config"};
 
     private static final RuleRegistry INSTANCE = load();
 
