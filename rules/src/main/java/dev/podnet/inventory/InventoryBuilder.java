@@ -30,12 +30,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Builds the {@link Inventory} from a workspace: every Kubernetes manifest document (and every item of
  * {@code List} documents, as {@code kubectl get -o yaml} writes them) is deserialized with the fabric8
- * kubernetes-model classes. Objects that do not deserialize (wrong field types) are left out; the validation
- * rules report them at their position. Namespaces that objects live in but that no manifest declares are assumed
+ * kubernetes-model classes. Objects that do not deserialize (wrong field types) and workloads without a pod
+ * template are left out; {@link #build(Workspace, Consumer)} tells which and why, and the inventory family
+ * ({@link InventoryValidation}) reports each of them. Namespaces that objects live in but that no manifest declares are assumed
  * to exist with the label {@code kubernetes.io/metadata.name: <name>} (set by the API server since 1.21; see the
  * Kubernetes docs "Targeting a Namespace by its name").
  */
@@ -56,9 +58,23 @@ public final class InventoryBuilder {
     private final List<NodeInfo> nodes = new ArrayList<>();
     private final List<PolicyInfo> policies = new ArrayList<>();
     private final List<String> referencedNamespaces = new ArrayList<>();
+    private final Consumer<LeftOut> leftOut;
     private ClusterFacts facts = ClusterFacts.defaults();
 
-    private InventoryBuilder() {
+    private InventoryBuilder(Consumer<LeftOut> leftOut) {
+        this.leftOut = leftOut;
+    }
+
+    /**
+     * An object the inventory leaves out, so the simulation does not know it.
+     *
+     * @param ref     the object
+     * @param kind    its kind (Pod, Service, Deployment, ...)
+     * @param field   absolute JSON pointer of the field that made it unreadable (the object's own pointer when
+     *                no single field is to blame)
+     * @param reason  why, one clause naming the field, e.g. {@code spec.containers is a map but must be a list}
+     */
+    public record LeftOut(SourceRef ref, String kind, String field, String reason) {
     }
 
     /**
@@ -72,20 +88,47 @@ public final class InventoryBuilder {
         return MAPPER.treeToValue(node, type);
     }
 
+    /** One build of a workspace: the inventory and the objects left out of it. */
+    private record Built(Inventory inventory, List<LeftOut> leftOut) {
+    }
+
     /** The workspace's inventory, built once per workspace and shared by the checks that need it. */
-    public static final Workspace.Key<Inventory> INVENTORY = new Workspace.Key<>("inventory");
+    private static final Workspace.Key<Built> INVENTORY = new Workspace.Key<>("inventory");
 
     /**
      * The inventory of the workspace, built on first use ({@link #build}) and kept in the workspace
      * ({@link Workspace#derived}): the checks of one lint run and the language server share one build.
      */
     public static Inventory of(Workspace ws) {
-        return ws.derived(INVENTORY, () -> build(ws));
+        return built(ws).inventory();
+    }
+
+    /** The objects the shared build ({@link #of}) left out, in input order. */
+    public static List<LeftOut> leftOut(Workspace ws) {
+        return built(ws).leftOut();
+    }
+
+    private static Built built(Workspace ws) {
+        return ws.derived(INVENTORY, () -> {
+            List<LeftOut> out = new ArrayList<>();
+            Inventory inv = build(ws, out::add);
+            return new Built(inv, List.copyOf(out));
+        });
     }
 
     /** Builds the inventory of every manifest and project file in the workspace. */
     public static Inventory build(Workspace ws) {
-        InventoryBuilder b = new InventoryBuilder();
+        return build(ws, l -> {
+        });
+    }
+
+    /**
+     * Builds the inventory and tells {@code leftOut} about every object that is not in it: a Namespace, Pod,
+     * Service, Node, NetworkPolicy or workload that does not deserialize into its fabric8 class (a field of the
+     * wrong type), and a workload without a pod template object.
+     */
+    public static Inventory build(Workspace ws, Consumer<LeftOut> leftOut) {
+        InventoryBuilder b = new InventoryBuilder(leftOut);
         for (SourceFile f : ws.files()) {
             for (SourceFile.Doc d : f.docs()) {
                 if (d.kind() == DocKind.PROJECT) {
@@ -133,6 +176,7 @@ public final class InventoryBuilder {
         SourceRef ref = new SourceRef(doc, base);
         String kind = node.path("kind").asText("");
         String ns = namespaceOf(node);
+        String convertBase = "";
         try {
             switch (kind) {
                 case "Namespace" -> namespace(convert(node, Namespace.class), ref);
@@ -158,7 +202,13 @@ public final class InventoryBuilder {
                     if (WORKLOAD_KINDS.contains(kind)) {
                         String tp = kind.equals("CronJob") ? "/spec/jobTemplate/spec/template" : "/spec/template";
                         JsonNode t = node.at(tp);
-                        if (t.isObject()) {
+                        if (!t.isObject()) {
+                            leftOut.accept(new LeftOut(ref, kind, ref.ptr(t.isMissingNode() ? "" : tp),
+                                    display(tp) + (t.isMissingNode() || t.isNull() ? " is missing"
+                                            : " is " + jsonType(t) + " but must be a map") + ", so podnet knows no "
+                                            + "pods of it"));
+                        } else {
+                            convertBase = tp;
                             PodTemplateSpec tpl = convert(t, PodTemplateSpec.class);
                             referencedNamespaces.add(ns);
                             workloads.add(pod(ns, name(node), kind, tpl.getMetadata() == null ? null
@@ -169,8 +219,96 @@ public final class InventoryBuilder {
                 }
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
-            // Mistyped fields: the object is left out; the validation rules report the field.
+            // Mistyped fields: the object is left out, and said so.
+            leftOut.accept(leftOut(ref, kind, convertBase, node, e));
         }
+    }
+
+    /** Why Jackson could not bind the object: the field on its path and the type it needed. */
+    private static LeftOut leftOut(SourceRef ref, String kind, String convertBase, JsonNode node, Exception e) {
+        com.fasterxml.jackson.databind.JsonMappingException jm =
+                e instanceof com.fasterxml.jackson.databind.JsonMappingException m ? m
+                        : e.getCause() instanceof com.fasterxml.jackson.databind.JsonMappingException m2 ? m2 : null;
+        StringBuilder rel = new StringBuilder(convertBase);
+        if (jm != null) {
+            for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : jm.getPath()) {
+                if (r.getFieldName() != null) {
+                    rel.append('/').append(r.getFieldName().replace("~", "~0").replace("/", "~1"));
+                } else if (r.getIndex() >= 0) {
+                    rel.append('/').append(r.getIndex());
+                }
+            }
+        }
+        String relPtr = rel.toString();
+        JsonNode v = relPtr.isEmpty() ? node : node.at(relPtr);
+        String want = null;
+        if (jm instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mi
+                && mi.getTargetType() != null) {
+            want = typeWords(mi.getTargetType());
+        }
+        String reason = relPtr.isEmpty() ? "it cannot be read as a " + kind
+                : display(relPtr) + " is " + jsonType(v) + (want == null ? ", which the " + kind + " schema does "
+                + "not accept" : " but must be " + want);
+        return new LeftOut(ref, kind, ref.ptr(relPtr), reason);
+    }
+
+    private static String typeWords(Class<?> t) {
+        if (java.util.Collection.class.isAssignableFrom(t) || t.isArray()) {
+            return "a list";
+        }
+        if (t == Integer.class || t == int.class || t == Long.class || t == long.class) {
+            return "an integer";
+        }
+        if (t == String.class) {
+            return "a string";
+        }
+        if (t == Boolean.class || t == boolean.class) {
+            return "true or false";
+        }
+        if (t == IntOrString.class) {
+            return "an integer or a string";
+        }
+        if (t.isEnum() || Number.class.isAssignableFrom(t)) {
+            return "a " + t.getSimpleName();
+        }
+        return "a map";
+    }
+
+    /** The kind of a JSON value in messages ("the string \"80\"", "a map", ...). */
+    static String jsonType(JsonNode v) {
+        if (v == null || v.isMissingNode()) {
+            return "missing";
+        }
+        if (v.isTextual()) {
+            String s = v.asText();
+            return "the string \"" + (s.length() > 30 ? s.substring(0, 30) + "..." : s) + "\"";
+        }
+        if (v.isBoolean()) {
+            return "the boolean " + v.asText();
+        }
+        if (v.isNumber()) {
+            return "the number " + v.asText();
+        }
+        if (v.isArray()) {
+            return "a list";
+        }
+        if (v.isObject()) {
+            return "a map";
+        }
+        return "null";
+    }
+
+    /** A relative JSON pointer as a field path: {@code /spec/containers/0/ports} reads spec.containers[0].ports. */
+    static String display(String rel) {
+        StringBuilder sb = new StringBuilder();
+        for (String t : rel.substring(rel.startsWith("/") ? 1 : 0).split("/", -1)) {
+            if (t.matches("[0-9]+")) {
+                sb.append('[').append(t).append(']');
+            } else {
+                sb.append(sb.length() == 0 ? "" : ".").append(t.replace("~1", "/").replace("~0", "~"));
+            }
+        }
+        return sb.toString();
     }
 
 

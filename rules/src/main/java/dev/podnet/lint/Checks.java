@@ -21,6 +21,7 @@ public final class Checks {
         all.add(new dev.podnet.config.ProjectConfigCheck());
         all.add(new dev.podnet.reach.ReachabilityCheck());
         all.add(new dev.podnet.netpol.NetworkPolicyValidation());
+        all.add(new dev.podnet.inventory.InventoryValidation());
         all.add(new dev.podnet.netpol.NetworkPolicyLint());
         return all;
     }

@@ -19,8 +19,9 @@ import java.util.concurrent.CancellationException;
 
 /**
  * Runs a lint: decodes and parses every input, classifies each document by content ({@link DocKind}), runs every
- * registered {@link Check}, then applies suppressions and configuration and sorts the findings by file order and
- * position. Never throws for bad input (a file that exhausts the heap while being parsed becomes a {@code SYN004}
+ * registered {@link Check}, then drops cascading findings (a semantic warning or info on a field a validation rule
+ * reports as an error, see {@link Cascades}), applies suppressions and configuration and sorts the findings by
+ * file order and position. Never throws for bad input (a file that exhausts the heap while being parsed becomes a {@code SYN004}
  * finding); throws {@link CancellationException} when {@link LintOptions#cancel()} says so.
  */
 public final class LintEngine {
@@ -74,7 +75,7 @@ public final class LintEngine {
     public Result lintRead(List<SourceFile> files, List<Diagnostic> readFindings, LintOptions options) {
         List<Diagnostic> out = new ArrayList<>(readFindings);
         Workspace ws = new Workspace(List.copyOf(files));
-        Collector collector = new Collector(out, options);
+        Collector collector = new Collector(out, options, new Cascades(RuleRegistry.get()));
         for (SourceFile f : files) {
             if (f.parsedCleanly() && !f.docs().isEmpty()
                     && f.docs().stream().allMatch(d -> d.kind() == DocKind.OTHER)) {
@@ -87,7 +88,7 @@ public final class LintEngine {
         // into its own list, and their findings are merged in check order (the result is sorted below anyway).
         List<List<Diagnostic>> perCheck = checks.parallelStream().map(c -> {
             List<Diagnostic> found = new ArrayList<>();
-            Collector own = new Collector(found, options);
+            Collector own = new Collector(found, options, collector.cascades);
             own.checkCanceled();
             try {
                 c.run(ws, own);
@@ -106,7 +107,7 @@ public final class LintEngine {
             order.putIfAbsent(files.get(i).path(), i);
         }
         List<Diagnostic> result = new ArrayList<>();
-        for (Diagnostic d : out) {
+        for (Diagnostic d : collector.withoutCascades()) {
             if (options.disabled().contains(d.rule())) {
                 continue;
             }
@@ -274,10 +275,13 @@ public final class LintEngine {
         private final List<Diagnostic> out;
         private final LintOptions options;
         private final RuleRegistry registry = RuleRegistry.get();
+        /** Where findings were reported, shared by the collectors of one run. */
+        private final Cascades cascades;
 
-        Collector(List<Diagnostic> out, LintOptions options) {
+        Collector(List<Diagnostic> out, LintOptions options, Cascades cascades) {
             this.out = out;
             this.options = options;
+            this.cascades = cascades;
         }
 
         @Override
@@ -294,31 +298,40 @@ public final class LintEngine {
         @Override
         public void report(String rule, SourceDoc doc, String pointer, String message,
                            List<Diagnostic.Related> related) {
-            if (!suppressed(rule, doc, pointer)) {
-                report(rule, doc.source().path(), doc.rangeOf(pointer), message, related);
-            }
+            at(rule, doc, pointer, doc.rangeOf(pointer), message, related, null);
         }
 
         @Override
         public void reportKey(String rule, SourceDoc doc, String pointer, String message,
                               List<Diagnostic.Related> related) {
-            if (!suppressed(rule, doc, pointer)) {
-                report(rule, doc.source().path(), doc.keyRangeOf(pointer), message, related);
-            }
+            at(rule, doc, pointer, doc.keyRangeOf(pointer), message, related, null);
         }
 
         @Override
         public void reportKey(String rule, SourceDoc doc, String pointer, String message, Diagnostic.Fix fix) {
-            if (!suppressed(rule, doc, pointer)) {
-                report(rule, doc.source().path(), doc.keyRangeOf(pointer), message, List.of(), fix);
-            }
+            at(rule, doc, pointer, doc.keyRangeOf(pointer), message, List.of(), fix);
         }
 
         @Override
         public void report(String rule, SourceDoc doc, String pointer, String message, Diagnostic.Fix fix) {
-            if (!suppressed(rule, doc, pointer)) {
-                report(rule, doc.source().path(), doc.rangeOf(pointer), message, List.of(), fix);
+            at(rule, doc, pointer, doc.rangeOf(pointer), message, List.of(), fix);
+        }
+
+        /** Adds a finding reported at a pointer, remembering the pointer for {@link Cascades}. */
+        private void at(String rule, SourceDoc doc, String pointer, Range range, String message,
+                        List<Diagnostic.Related> related, Diagnostic.Fix fix) {
+            if (suppressed(rule, doc, pointer)) {
+                return;
             }
+            Diagnostic d = new Diagnostic(doc.source().path(), range, registry.require(rule).severity(), rule,
+                    message, related, fix);
+            out.add(d);
+            cascades.site(d, doc, pointer);
+        }
+
+        /** The findings without the cascading ones ({@link Cascades}). */
+        List<Diagnostic> withoutCascades() {
+            return cascades.filter(out, options.disabled());
         }
 
         private static boolean suppressed(String rule, SourceDoc doc, String pointer) {

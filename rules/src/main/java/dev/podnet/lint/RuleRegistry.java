@@ -26,14 +26,35 @@ import java.util.TreeMap;
 public final class RuleRegistry {
     /** Rule documentation files, in listing order. */
     public static final String[] FAMILY_FILES = {"syntax", "cni-schema", "cni", "cni-dir", "netpol-api", "netpol",
-        "reachability", "dataplane", "node", "config"};
+        "inventory", "reachability", "dataplane", "node", "config"};
+
+    /**
+     * The families whose rules validate input the way a parser, a JSON Schema or the API server does (syntax, CNI
+     * schema, NetworkPolicy API validation, inventory validation). An error of theirs makes the semantic
+     * findings on the same field redundant; see {@link Cascades}.
+     */
+    public static final java.util.Set<String> VALIDATION_FAMILIES = java.util.Set.of("syntax", "cni-schema",
+            "netpol-api", "inventory");
 
     private static final RuleRegistry INSTANCE = load();
 
     private final Map<String, RuleInfo> rules;
+    private final Map<String, String> familyFiles;
 
-    private RuleRegistry(Map<String, RuleInfo> rules) {
+    private RuleRegistry(Map<String, RuleInfo> rules, Map<String, String> familyFiles) {
         this.rules = Collections.unmodifiableMap(rules);
+        this.familyFiles = Collections.unmodifiableMap(familyFiles);
+    }
+
+    /** The family file a rule is documented in ({@code netpol-api} for NP008), or null for an unknown id. */
+    public String familyFile(String id) {
+        return familyFiles.get(id);
+    }
+
+    /** True when the rule belongs to one of the {@link #VALIDATION_FAMILIES}. */
+    public boolean isValidation(String id) {
+        String f = familyFiles.get(id);
+        return f != null && VALIDATION_FAMILIES.contains(f);
     }
 
     /** The registry built from the classpath. */
@@ -63,6 +84,7 @@ public final class RuleRegistry {
     private static RuleRegistry load() {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
         Map<String, RuleInfo> all = new LinkedHashMap<>();
+        Map<String, String> families = new java.util.HashMap<>();
         for (String family : FAMILY_FILES) {
             String res = "podnet/rules/" + family + ".yaml";
             try (InputStream in = RuleRegistry.class.getClassLoader().getResourceAsStream(res)) {
@@ -78,11 +100,12 @@ public final class RuleRegistry {
                     }
                 }
                 all.putAll(sorted);
+                sorted.keySet().forEach(id -> families.put(id, family));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + res, e);
             }
         }
-        return new RuleRegistry(all);
+        return new RuleRegistry(all, families);
     }
 
     private static RuleInfo parse(JsonNode e, String res) {

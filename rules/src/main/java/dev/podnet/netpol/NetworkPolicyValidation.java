@@ -513,50 +513,19 @@ public final class NetworkPolicyValidation implements Check {
         }
 
         private void labelMap(String mp, JsonNode map, String what) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                String kp = mp + "/" + esc(e.getKey());
-                List<String> errs = K8sNames.qualifiedName(e.getKey());
-                if (!errs.isEmpty()) {
-                    reportKey("NP003", kp, what + " key \"" + e.getKey() + "\" is invalid: " + errs.get(0));
-                }
-                labelValue(kp, e.getValue(), what + " " + e.getKey());
-            }
+            LabelValidation.labelMap(doc, p(mp), map, what, LabelValidation.NETWORK_POLICY, this::sink);
         }
 
         private void labelValue(String vp, JsonNode v, String what) {
-            if (v == null || v.isNull()) {
-                report("NP022", vp, what + " has no value, which the API stores as \"\" (it then matches only an "
-                        + "empty label value); fill in the value (an empty template variable?) or quote \"\"");
-                return;
-            }
-            if (!v.isTextual()) {
-                String shown = v.asText();
-                report("NP019", vp, what + " is a " + typeName(v) + " (" + shown + "); label values are strings and "
-                        + "the API rejects a " + typeName(v) + ": quote it (\"" + shown + "\")");
-                return;
-            }
-            String s = v.asText();
-            Range range = doc.valueRanges().get(p(vp));
-            if (YAML11_BOOLEANS.contains(s) && range != null && isPlain(range)) {
-                report("NP019", vp, what + " is the unquoted word " + s + ", which kubectl's YAML 1.1 reader turns "
-                        + "into a boolean and the API rejects; quote it (\"" + s + "\")");
-                return;
-            }
-            List<String> errs = K8sNames.labelValue(s);
-            if (!errs.isEmpty()) {
-                report("NP004", vp, what + " value \"" + s + "\" is invalid: " + errs.get(0));
-            }
+            LabelValidation.labelValue(doc, p(vp), v, what, LabelValidation.NETWORK_POLICY, this::sink);
         }
 
-        /** True when the scalar at the range is written without quotes. */
-        private boolean isPlain(Range range) {
-            String line = doc.source().line(range.startLine());
-            if (range.startChar() >= line.length()) {
-                return true;
+        private void sink(String rule, String pointer, boolean onKey, String message) {
+            if (onKey) {
+                r.reportKey(rule, doc, pointer, message);
+            } else {
+                r.report(rule, doc, pointer, message);
             }
-            char c = line.charAt(range.startChar());
-            return c != '"' && c != '\'';
         }
 
         /** Reports unknown fields of an object with a did-you-mean. */

@@ -5,6 +5,7 @@ import dev.podnet.cni.CniConfig;
 import dev.podnet.diag.Diagnostic;
 import dev.podnet.lint.Check;
 import dev.podnet.lint.DocKind;
+import dev.podnet.lint.DocumentSchema;
 import dev.podnet.lint.Reporter;
 import dev.podnet.lint.SourceFile;
 import dev.podnet.lint.Workspace;
@@ -25,6 +26,11 @@ import java.util.Set;
  * {@code pkg/version}), the bridge plugin ({@code plugins/main/bridge/bridge.go}: ensureBridge, ensureAddr),
  * flannel ({@code flannel-io/cni-plugin} default delegate), the Linux sysctls {@code net.ipv4.ip_forward} and
  * {@code net.bridge.bridge-nf-call-iptables} (br_netfilter).
+ *
+ * <p>NODE013 validates each node-facts document against {@code schemas/node-facts.schema.json} (networknt,
+ * draft 2020-12, through {@link DocumentSchema}): a misspelt key (reported at the key with a did-you-mean) or a
+ * value of the wrong type ({@code mtu: "1500"}, a sysctl {@code yes}) would otherwise be an unknown fact, and the
+ * rules that need it would stay silent. The other rules still run on what can be read.
  */
 public final class NodeRules implements Check {
     /** Plugin types (main or in a chain) that enforce NetworkPolicy by themselves. */
@@ -34,6 +40,9 @@ public final class NodeRules implements Check {
     static final Map<String, Integer> OVERLAY_OVERHEAD = Map.of("vxlan", 50, "ipip", 20, "geneve", 50,
             "wireguard", 60, "gre", 24);
 
+    /** The node-facts schema; NODE013 reports every violation at its field. */
+    static final DocumentSchema SCHEMA = DocumentSchema.load("schemas/node-facts.schema.json");
+
     @Override
     public void run(Workspace ws, Reporter r) {
         List<SourceFile.Doc> nodes = ws.docs(DocKind.NODE_FACTS).toList();
@@ -42,6 +51,8 @@ public final class NodeRules implements Check {
         }
         List<CniConfig> configs = CniConfig.from(ws);
         for (SourceFile.Doc nd : nodes) {
+            r.checkCanceled();
+            SCHEMA.report("NODE013", nd.doc(), r);
             NodeFacts node = new NodeFacts(nd.doc());
             for (CniConfig c : configs) {
                 binaries(node, c, r);

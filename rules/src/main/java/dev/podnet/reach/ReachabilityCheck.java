@@ -1,10 +1,6 @@
 package dev.podnet.reach;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
 import dev.podnet.diag.Diagnostic;
 import dev.podnet.inventory.Entities.ContainerPort;
 import dev.podnet.inventory.Entities.PodInfo;
@@ -15,13 +11,11 @@ import dev.podnet.inventory.InventoryBuilder;
 import dev.podnet.inventory.SourceRef;
 import dev.podnet.lint.Check;
 import dev.podnet.lint.DocKind;
+import dev.podnet.lint.DocumentSchema;
 import dev.podnet.lint.Reporter;
 import dev.podnet.lint.SourceFile;
 import dev.podnet.lint.Workspace;
 import dev.podnet.source.SourceDoc;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,8 +39,10 @@ import java.util.stream.Collectors;
  *       labelled {@code k8s-app: kube-dns} in that namespace declaring {@code dns} 53/UDP and {@code dns-tcp}
  *       53/TCP, as kubeadm's CoreDNS does) on UDP 53 and TCP 53; reported at the first isolating policy.</li>
  *   <li>RCH004: a failed connectivity expectation, at the expectation.</li>
- *   <li>RCH005: a ConnectivityExpectations document that violates its JSON Schema or names a target that is not
- *       in the inputs.</li>
+ *   <li>RCH005: a ConnectivityExpectations document that violates its JSON Schema (every schema error of the
+ *       document, each at its own position, unknown keys with a did-you-mean; see {@link DocumentSchema}), or an
+ *       expectation naming a target that is not in the inputs. The expectations without such an error are still
+ *       evaluated.</li>
  * </ul>
  * RCH001-003 are skipped when the project file says nothing enforces NetworkPolicy.
  *
@@ -59,7 +55,10 @@ public final class ReachabilityCheck implements Check {
     /** The kind of expectation documents. */
     public static final String EXPECTATIONS_KIND = "ConnectivityExpectations";
     private static final int MAX_NAMES = 5;
-    private static final JsonSchema SCHEMA = loadSchema();
+    private static final DocumentSchema SCHEMA = DocumentSchema.load("schemas/connectivity-expectations.schema.json");
+    /** The pointer of one expectation, and of anything inside it. */
+    private static final java.util.regex.Pattern EXPECTATION_POINTER =
+            java.util.regex.Pattern.compile("/expectations/([0-9]+)(/|$)");
 
     /** Where a run leaves its {@link Unreachable} result in the workspace. */
     public static final Workspace.Key<Unreachable> UNREACHABLE = new Workspace.Key<>("unreachable pods");
@@ -432,34 +431,35 @@ public final class ReachabilityCheck implements Check {
 
     // ---- RCH004 / RCH005 ------------------------------------------------------------------------------------
 
+    /**
+     * RCH005 for every schema error of the document (each at its own position), then RCH004/RCH005 for each
+     * expectation that has no schema error: an invalid expectation never hides the others.
+     */
     private static void expectations(Connectivity conn, SourceDoc doc, Reporter out) {
-        Set<ValidationMessage> problems = SCHEMA.validate(doc.root());
-        if (!problems.isEmpty()) {
-            for (ValidationMessage m : problems) {
-                out.report("RCH005", doc, pointer(m), "ConnectivityExpectations: " + m.getMessage()
-                        + "; see schemas/connectivity-expectations.schema.json");
+        Set<Integer> invalid = new java.util.HashSet<>();
+        boolean invalidList = false;
+        for (DocumentSchema.Finding f : SCHEMA.report("RCH005", doc, out)) {
+            java.util.regex.Matcher m = EXPECTATION_POINTER.matcher(f.pointer());
+            if (m.lookingAt()) {
+                invalid.add(Integer.parseInt(m.group(1)));
+            } else if (f.pointer().equals("/expectations") || f.pointer().isEmpty() && !f.onKey()) {
+                invalidList = true;
             }
+        }
+        if (invalidList || !doc.root().path("expectations").isArray()) {
             return;
         }
         JsonNode list = doc.root().path("expectations");
         for (int i = 0; i < list.size(); i++) {
+            if (invalid.contains(i)) {
+                continue;
+            }
             JsonNode e = list.get(i);
             String ptr = "/expectations/" + i;
             Probe probe = new Probe(e.get("port").asInt(), e.path("protocol").asText("TCP"));
-            Connectivity.Target from;
-            Connectivity.Target to;
-            try {
-                from = conn.resolve(e.get("from"));
-            } catch (Connectivity.UnknownTargetException ex) {
-                out.report("RCH005", doc, ptr + "/from", "from: " + ex.getMessage()
-                        + "; name a pod (ns/name), svc:ns/name, an IP/CIDR or a selector that exists in the inputs");
-                continue;
-            }
-            try {
-                to = conn.resolve(e.get("to"));
-            } catch (Connectivity.UnknownTargetException ex) {
-                out.report("RCH005", doc, ptr + "/to", "to: " + ex.getMessage()
-                        + "; name a pod (ns/name), svc:ns/name, an IP/CIDR or a selector that exists in the inputs");
+            Connectivity.Target from = target(conn, doc, ptr, "from", out);
+            Connectivity.Target to = target(conn, doc, ptr, "to", out);
+            if (from == null || to == null) {
                 continue;
             }
             Connectivity.Outcome o;
@@ -507,29 +507,15 @@ public final class ReachabilityCheck implements Check {
         }
     }
 
-    private static String pointer(ValidationMessage m) {
-        var loc = m.getInstanceLocation();
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < loc.getNameCount(); i++) {
-            Object el = loc.getElement(i);
-            sb.append('/').append(el.toString().replace("~", "~0").replace("/", "~1"));
-        }
-        String p = sb.toString();
-        if (m.getProperty() != null && "additionalProperties".equals(m.getType())) {
-            p = p + "/" + m.getProperty();
-        }
-        return p;
-    }
-
-    private static JsonSchema loadSchema() {
-        try (InputStream in = ReachabilityCheck.class.getClassLoader()
-                .getResourceAsStream("schemas/connectivity-expectations.schema.json")) {
-            if (in == null) {
-                throw new IllegalStateException("schemas/connectivity-expectations.schema.json missing");
-            }
-            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** Resolves {@code from} or {@code to} of an expectation; reports RCH005 and returns null when unknown. */
+    private static Connectivity.Target target(Connectivity conn, SourceDoc doc, String ptr, String field,
+                                              Reporter out) {
+        try {
+            return conn.resolve(doc.root().at(ptr).get(field));
+        } catch (Connectivity.UnknownTargetException ex) {
+            out.report("RCH005", doc, ptr + "/" + field, field + ": " + ex.getMessage()
+                    + "; name a pod (ns/name), svc:ns/name, an IP/CIDR or a selector that exists in the inputs");
+            return null;
         }
     }
 

@@ -239,6 +239,9 @@ class NodeApplierTest {
                     metadata:
                       name: "x;touch %s"
                       namespace: shop
+                      # the API would reject this label value (INV001); silenced so the hostile string reaches
+                      # every backend as data, which is what this test is about
+                      annotations: {ignore-check.podnet.dev/INV001: "hostile label value on purpose"}
                       labels: {app: web, evil: "$(touch %s)"}
                     spec: {containers: [{name: c, ports: [{containerPort: 80}]}]}
                     status: {podIP: 10.244.5.10}

@@ -93,6 +93,10 @@ class RunnersTest {
                 assertThat(facts.path("sysctl").path("net.ipv4.ip_forward").asInt()).isZero();
                 assertThat(facts.path("routes").toString()).contains("10.244.9.0/24");
                 assertThat(NodeFactsCollector.toYaml(facts)).contains("kind: NodeFacts");
+                // what the collector writes follows schemas/node-facts.schema.json (no NODE013)
+                assertThat(dev.podnet.lint.LintEngine.standard().lint(List.of(dev.podnet.lint.InputFile.of(
+                        "node.yaml", NodeFactsCollector.toYaml(facts)))).diagnostics())
+                        .extracting(dev.podnet.diag.Diagnostic::rule).doesNotContain("NODE013");
             }
         } finally {
             Kernel.quiet("ip", "netns", "del", ns);
