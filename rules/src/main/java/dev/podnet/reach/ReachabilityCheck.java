@@ -226,7 +226,7 @@ public final class ReachabilityCheck implements Check {
                     own.add(idx);
                 }
             }
-            if (own.isEmpty() || engine.pods().size() < 2 || reachable(engine, t, own, d)
+            if (own.isEmpty() || engine.pods().size() < 2 || reachable(engine, tables, own, d)
                     || exposedOutside(engine, rep, own.stream().map(probes::get).toList())) {
                 continue;
             }
@@ -265,10 +265,21 @@ public final class ReachabilityCheck implements Check {
         boolean classAllowed(int probe, int fromClass, int toClass);
     }
 
-    private static boolean reachable(ReachabilityEngine e, ClassVerdicts t, List<Integer> probes, int d) {
+    private static boolean reachable(ReachabilityEngine e, List<Table> tables, List<Integer> probes, int d) {
         for (int p : probes) {
+            Table t = tables.get(p);
+            java.util.BitSet admitted = t.admittedSources(0, d);
+            if (admitted != null) {
+                // Isolated for ingress: only the admitted source classes can reach it.
+                for (int s = admitted.nextSetBit(0); s >= 0; s = admitted.nextSetBit(s + 1)) {
+                    if (t.classAllowed(0, s, d) && (s != d || e.classSize(d) > 1)) {
+                        return true;
+                    }
+                }
+                continue;
+            }
             for (int s = 0; s < e.classCount(); s++) {
-                if (t.classAllowed(p, s, d) && (s != d || e.classSize(d) > 1)) {
+                if (t.classAllowed(0, s, d) && (s != d || e.classSize(d) > 1)) {
                     return true;
                 }
             }

@@ -58,6 +58,15 @@ public final class Table {
         return admitted == null || admitted.get(fromClass);
     }
 
+    /**
+     * The source classes the ingress of a destination class admits for probe index {@code p} (before the
+     * sources' egress is applied), or null when no policy isolates the class for ingress. Read-only: the set is
+     * shared.
+     */
+    public BitSet admittedSources(int p, int toClass) {
+        return ingressColumns.get(p)[toClass];
+    }
+
     /** The explanation of one table entry. */
     public Explanation explain(int p, int from, int to) {
         return engine.evaluator().evaluate(pods().get(from), pods().get(to), probes.get(p));
