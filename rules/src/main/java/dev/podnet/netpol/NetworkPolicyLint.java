@@ -1130,7 +1130,9 @@ public final class NetworkPolicyLint implements Check {
         String best = null;
         int bestScore = Integer.MAX_VALUE;
         int tried = 0;
-        for (Map<String, String> labels : labelSets) {
+        Map<String, Boolean> close = new java.util.HashMap<>();
+        // Pods of one workload share their labels: each distinct label set is scored once.
+        for (Map<String, String> labels : new java.util.LinkedHashSet<>(labelSets)) {
             if (++tried > 2000) {
                 break;
             }
@@ -1145,13 +1147,12 @@ public final class NetworkPolicyLint implements Check {
                 }
                 if (labels.containsKey(e.getKey())) {
                     String have = labels.get(e.getKey());
-                    int d = DidYouMean.distance(want, have);
-                    if (!DidYouMean.isClose(want, have)) {
+                    if (!close.computeIfAbsent(want + "\u0000" + have, k -> DidYouMean.isClose(want, have))) {
                         ok = false;
                         break;
                     }
                     fixes.add(e.getKey() + "=" + have);
-                    score += d;
+                    score += DidYouMean.distance(want, have);
                     continue;
                 }
                 String keyWithValue = null;

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -171,12 +172,21 @@ public final class Connectivity {
         if (s.selector().isEmpty()) {
             return List.of();
         }
-        for (Endpoint.Pod p : engine.podsInNamespace(s.namespace())) {
-            if (s.selector().entrySet().stream()
-                    .allMatch(e -> e.getValue().equals(p.pod().labels().get(e.getKey())))) {
-                out.add(p);
+        // Pods of one equivalence class share their labels: match each class of the namespace once.
+        for (int c : engine.classesInNamespace(s.namespace())) {
+            Map<String, String> labels = engine.representative(c).pod().labels();
+            boolean match = true;
+            for (Map.Entry<String, String> e : s.selector().entrySet()) {
+                if (!e.getValue().equals(labels.get(e.getKey()))) {
+                    match = false;
+                    break;
+                }
+            }
+            if (match) {
+                out.addAll(engine.members(c));
             }
         }
+        out.sort(java.util.Comparator.comparingInt(p -> engine.indexOf((Endpoint.Pod) p)));
         return List.copyOf(out);
     }
 

@@ -124,6 +124,11 @@ public final class ReachabilityEngine {
         return podsByNamespace.getOrDefault(ns, List.of());
     }
 
+    /** The classes of a namespace's pods, in table order (empty when none). */
+    public List<Integer> classesInNamespace(String ns) {
+        return classesByNamespace.getOrDefault(ns, List.of());
+    }
+
     /** The number of equivalence classes. */
     public int classCount() {
         return reps.size();

@@ -65,6 +65,9 @@ public final class DidYouMean {
             if (c == null || c.length() > MAX_LENGTH) {
                 continue;
             }
+            if (Math.abs(c.length() - w.length()) > limit) {
+                continue; // each edit changes the length by at most one
+            }
             String lc = c.toLowerCase(Locale.ROOT);
             int d = bounded.apply(w, lc);
             if (d < 0) {
@@ -118,7 +121,9 @@ public final class DidYouMean {
             return true;
         }
         int limit = limit(word);
-        return limit > 0 && candidate.length() <= MAX_LENGTH && new DamerauLevenshteinDistance(limit).apply(
+        // Each edit changes the length by at most one: a larger length difference is never within the limit.
+        return limit > 0 && candidate.length() <= MAX_LENGTH && Math.abs(word.length() - candidate.length()) <= limit
+                && new DamerauLevenshteinDistance(limit).apply(
                 word.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT)) >= 0;
     }
 
