@@ -364,7 +364,15 @@ public final class DocumentSchema {
     }
 
     private static String pointer(JsonNodePath path) {
-        StringBuilder sb = new StringBuilder();
+        return pointer("", path);
+    }
+
+    /**
+     * The JSON pointer (RFC 6901) of a networknt instance location, after {@code prefix} (a pointer to the node
+     * the schema was applied to, "" for the root).
+     */
+    public static String pointer(String prefix, JsonNodePath path) {
+        StringBuilder sb = new StringBuilder(prefix);
         for (int i = 0; i < path.getNameCount(); i++) {
             Object e = path.getElement(i);
             if (e instanceof Integer n) {

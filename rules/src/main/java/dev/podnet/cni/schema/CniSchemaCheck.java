@@ -92,16 +92,7 @@ public final class CniSchemaCheck implements Check {
     }
 
     private static String pointer(String prefix, JsonNodePath path) {
-        StringBuilder sb = new StringBuilder(prefix);
-        for (int i = 0; i < path.getNameCount(); i++) {
-            Object e = path.getElement(i);
-            if (e instanceof Integer n) {
-                sb.append('/').append(n);
-            } else {
-                sb.append('/').append(String.valueOf(e).replace("~", "~0").replace("/", "~1"));
-            }
-        }
-        return sb.toString();
+        return dev.podnet.lint.DocumentSchema.pointer(prefix, path);
     }
 
     /** The walk over one configuration: unknown keys, unknown types, dispatch targets. */
