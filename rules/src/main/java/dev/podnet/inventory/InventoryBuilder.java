@@ -129,6 +129,9 @@ public final class InventoryBuilder {
      */
     public static Inventory build(Workspace ws, Consumer<LeftOut> leftOut) {
         InventoryBuilder b = new InventoryBuilder(leftOut);
+        // A project file outside the inputs (.podnet.yaml found next to them, --config) gives the facts unless an
+        // input is a project file itself.
+        ws.cached(dev.podnet.lint.LintEngine.PROJECT_CLUSTER).ifPresent(c -> b.facts = ClusterFacts.fromJson(c));
         for (SourceFile f : ws.files()) {
             for (SourceFile.Doc d : f.docs()) {
                 if (d.kind() == DocKind.PROJECT) {

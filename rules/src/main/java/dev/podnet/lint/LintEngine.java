@@ -28,6 +28,13 @@ public final class LintEngine {
     /** Annotation prefix that silences one rule for one Kubernetes object (value: the reason). */
     public static final String SUPPRESS_PREFIX = "ignore-check.podnet.dev/";
 
+    /**
+     * Where a run keeps the {@code cluster:} section of a project file that is not among its inputs
+     * ({@link LintOptions#projectCluster()}); the inventory reads it when no input is a project file.
+     */
+    public static final Workspace.Key<com.fasterxml.jackson.databind.JsonNode> PROJECT_CLUSTER =
+            new Workspace.Key<>("project file cluster section");
+
     private final List<Check> checks;
 
     /** An engine with the given checks (tests use a subset). */
@@ -75,6 +82,9 @@ public final class LintEngine {
     public Result lintRead(List<SourceFile> files, List<Diagnostic> readFindings, LintOptions options) {
         List<Diagnostic> out = new ArrayList<>(readFindings);
         Workspace ws = new Workspace(List.copyOf(files));
+        if (options.projectCluster() != null) {
+            ws.put(PROJECT_CLUSTER, options.projectCluster());
+        }
         Collector collector = new Collector(out, options, new Cascades(RuleRegistry.get()));
         for (SourceFile f : files) {
             if (f.parsedCleanly() && !f.docs().isEmpty()

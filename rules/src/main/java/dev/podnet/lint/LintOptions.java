@@ -10,9 +10,23 @@ import java.util.Set;
  * @param disabled          rule ids that are switched off
  * @param severityOverrides rule id to the severity to report instead of the default
  * @param cancel            polled between checks and inside long loops; return true to abandon the run
+ * @param projectCluster    the {@code cluster:} section of a project file found or given outside the inputs
+ *                          ({@code .podnet.yaml} next to them, {@code --config}); null when none. A project file
+ *                          among the inputs takes precedence.
  */
 public record LintOptions(Set<String> disabled, Map<String, Severity> severityOverrides,
-                          java.util.function.BooleanSupplier cancel) {
+                          java.util.function.BooleanSupplier cancel, com.fasterxml.jackson.databind.JsonNode projectCluster) {
+
+    /** Options without a project file's cluster section. */
+    public LintOptions(Set<String> disabled, Map<String, Severity> severityOverrides,
+                       java.util.function.BooleanSupplier cancel) {
+        this(disabled, severityOverrides, cancel, null);
+    }
+
+    /** The same options with a project file's {@code cluster:} section (null: none). */
+    public LintOptions withProjectCluster(com.fasterxml.jackson.databind.JsonNode cluster) {
+        return new LintOptions(disabled, severityOverrides, cancel, cluster);
+    }
 
     /** All rules on, default severities, never cancelled. */
     public static LintOptions defaults() {

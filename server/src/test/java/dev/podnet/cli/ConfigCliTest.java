@@ -97,4 +97,47 @@ class ConfigCliTest {
         Path notes = Files.writeString(outer.resolve("inner/notes.yaml"), "owner: me\n");
         assertThat(cli("lint", notes.toString()).out()).contains("[SYN006]");
     }
+
+    /** The cluster section of a discovered or --config project file feeds the inventory like an input podnet.yaml. */
+    @Test
+    void clusterFactsOfTheProjectFileApplyToTheInputs() throws Exception {
+        Path m = Files.createDirectories(repo.resolve("manifests"));
+        Files.writeString(m.resolve("app.yaml"), """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: web, namespace: shop, labels: {app: web}}
+                spec:
+                  containers: [{name: c, image: nginx, ports: [{containerPort: 80}]}]
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: resolver, namespace: infra, labels: {app: resolver}}
+                spec:
+                  containers: [{name: c, image: coredns, ports: [{containerPort: 53, protocol: UDP}]}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: resolver, namespace: infra}
+                spec:
+                  selector: {app: resolver}
+                  ports: [{port: 53, protocol: UDP}]
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: deny-egress, namespace: shop}
+                spec:
+                  podSelector: {}
+                  policyTypes: [Egress]
+                """);
+        // Without the project file the cluster DNS is kube-system/kube-dns, which the inputs do not hold.
+        String without = cli("lint", "--no-config", "--fail-on", "info", m.toString()).out();
+        Files.writeString(repo.resolve(".podnet.yaml"), "cluster:\n  dns: {namespace: infra, service: resolver}\n");
+        String found = cli("lint", "--fail-on", "info", m.toString()).out();
+        assertThat(found).contains("infra/resolver").doesNotContain("kube-system/kube-dns");
+        assertThat(without).doesNotContain("infra/resolver");
+        Path other = Files.writeString(repo.resolve("other-config.yaml"),
+                "cluster:\n  dns: {namespace: infra, service: resolver}\n");
+        assertThat(cli("lint", "--config", other.toString(), "--fail-on", "info", m.toString()).out())
+                .contains("infra/resolver");
+    }
 }
