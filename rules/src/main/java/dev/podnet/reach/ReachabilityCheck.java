@@ -365,13 +365,16 @@ public final class ReachabilityCheck implements Check {
         Map<CompiledPolicy, List<Endpoint.Pod>> udpBlocked = new LinkedHashMap<>();
         Map<CompiledPolicy, List<Endpoint.Pod>> tcpOnlyBlocked = new LinkedHashMap<>();
         Map<CompiledPolicy, Explanation> example = new LinkedHashMap<>();
+        // ... and pods refused by the first policy isolating the DNS pods for ingress
+        Map<CompiledPolicy, List<Endpoint.Pod>> udpRefused = new LinkedHashMap<>();
+        Map<CompiledPolicy, List<Endpoint.Pod>> tcpOnlyRefused = new LinkedHashMap<>();
         List<ServicePort> servicePorts = dnsPorts;
         Set<Endpoint> backendSet = identitySet();
         backendSet.addAll(backends);
         // Pods of one equivalence class get the same verdicts and the same isolating policies towards any
         // destination (the class fixes namespace, labels, ports and the ipBlocks containing the pod's IPs), so each
         // class is evaluated once, with its first pod in table order (the one whose explanation is quoted).
-        record DnsVerdict(Explanation udpExample, boolean udp, boolean tcp) {
+        record DnsVerdict(Explanation udpExample, Explanation tcpExample, boolean udp, boolean tcp) {
         }
         Map<Integer, DnsVerdict> byClass = new java.util.HashMap<>();
         for (int i = 0; i < engine.pods().size(); i++) {
@@ -381,25 +384,35 @@ public final class ReachabilityCheck implements Check {
             }
             DnsVerdict v = byClass.computeIfAbsent(engine.classOf(i), c -> {
                 Explanation eu = null;
+                Explanation et = null;
                 boolean u = false;
                 boolean tc = false;
                 for (Endpoint b : backends) {
                     Explanation x = engine.evaluator().evaluate(p, b, dnsProbe(udp, servicePorts, (Endpoint.Pod) b));
                     eu = eu == null ? x : eu;
                     u |= x.allowed();
-                    tc |= engine.evaluator().evaluate(p, b, dnsProbe(tcp, servicePorts, (Endpoint.Pod) b)).allowed();
+                    Explanation y = engine.evaluator().evaluate(p, b, dnsProbe(tcp, servicePorts, (Endpoint.Pod) b));
+                    et = et == null ? y : et;
+                    tc |= y.allowed();
                 }
-                return new DnsVerdict(eu, u, tc);
+                return new DnsVerdict(eu, et, u, tc);
             });
-            Explanation eu = v.udpExample();
             boolean u = v.udp();
             boolean tc = v.tcp();
-            if (eu == null || eu.egress().isolating().isEmpty() || (u && tc)) {
+            Explanation blocked = u ? v.tcpExample() : v.udpExample();
+            if (blocked == null || (u && tc)) {
                 continue;
             }
-            CompiledPolicy first = eu.egress().isolating().get(0);
-            (u ? tcpOnlyBlocked : udpBlocked).computeIfAbsent(first, k -> new ArrayList<>()).add(p);
-            example.putIfAbsent(first, eu);
+            if (!blocked.egress().allowed()) {
+                CompiledPolicy first = blocked.egress().isolating().get(0);
+                (u ? tcpOnlyBlocked : udpBlocked).computeIfAbsent(first, k -> new ArrayList<>()).add(p);
+                example.putIfAbsent(first, blocked);
+            } else if (!blocked.ingress().allowed()) {
+                // The pod's own egress lets DNS out: the DNS pods' ingress isolation refuses it.
+                CompiledPolicy first = blocked.ingress().isolating().get(0);
+                (u ? tcpOnlyRefused : udpRefused).computeIfAbsent(first, k -> new ArrayList<>()).add(p);
+                example.putIfAbsent(first, blocked);
+            }
         }
         String target = assumed && backends.size() == 1 && backends.get(0) instanceof Endpoint.Pod bp
                 && bp.pod().source() == null ? dnsName + " (assumed: pods labelled k8s-app=kube-dns in " + dnsNs + ")"
@@ -416,6 +429,21 @@ public final class ReachabilityCheck implements Check {
                         + " isolated for egress (" + policy.key() + ") and can reach the cluster DNS " + target
                         + " on UDP 53 but not TCP 53 (large responses fall back to TCP and fail): " + fix,
                 related(pods)));
+        udpRefused.forEach((policy, pods) -> refused(out, policy, pods, target, "UDP 53 (name lookups time out)",
+                example.get(policy)));
+        tcpOnlyRefused.forEach((policy, pods) -> refused(out, policy, pods, target,
+                "TCP 53, only UDP (large responses fall back to TCP and fail)", example.get(policy)));
+    }
+
+    /** RCH003 blamed on the DNS pods' ingress isolation, reported at the isolating policy's ingress. */
+    private static void refused(Reporter out, CompiledPolicy policy, List<Endpoint.Pod> pods, String target,
+                                String what, Explanation why) {
+        var spec = policy.info().policy().getSpec();
+        report(out, "RCH003", policy.info().source(), spec != null && spec.getIngress() != null ? "/spec/ingress"
+                : "/spec/podSelector", "the cluster DNS " + target + " is isolated for ingress by " + policy.key()
+                + ", which does not admit " + names(pods) + " on " + what + ": add an ingress rule to "
+                + policy.key() + " from every namespace (namespaceSelector: {}) on UDP 53 and TCP 53 ("
+                + why.summary() + ")", related(pods));
     }
 
     private static Probe dnsProbe(Probe p, List<ServicePort> dnsPorts, Endpoint.Pod backend) {

@@ -83,6 +83,53 @@ class ReachCasesTest {
                 .contains("Pod shop/web-0", "Pod shop/api-0");
     }
 
+    /** DNS allowed by the clients' egress but refused by the DNS pods' ingress: blamed on that ingress policy. */
+    @Test
+    void dnsRefusedByTheDnsPodsIngressIsReportedAtThatPolicy() {
+        String cluster = """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: web-0, namespace: shop, labels: {app: web}}
+                spec: {containers: [{name: c, image: nginx}]}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: coredns-0, namespace: kube-system, labels: {k8s-app: kube-dns}}
+                spec:
+                  containers:
+                  - name: c
+                    image: coredns
+                    ports: [{name: dns, containerPort: 53, protocol: UDP}, {name: dns-tcp, containerPort: 53}]
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: allow-dns, namespace: shop}
+                spec:
+                  podSelector: {}
+                  policyTypes: [Egress]
+                  egress:
+                  - to:
+                    - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}
+                      podSelector: {matchLabels: {k8s-app: kube-dns}}
+                    ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: metrics-only, namespace: kube-system}
+                spec:
+                  podSelector: {matchLabels: {k8s-app: kube-dns}}
+                  ingress:
+                  - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}}]
+                    ports: [{port: 9153}]
+                """;
+        List<Diagnostic> ds = LintEngine.standard().lint(List.of(InputFile.of("c.yaml", cluster))).diagnostics()
+                .stream().filter(d -> d.rule().equals("RCH003")).toList();
+        assertThat(ds).hasSize(1);
+        assertThat(ds.get(0).range().startLine()).isEqualTo(31); // spec.ingress of kube-system/metrics-only
+        assertThat(ds.get(0).message()).contains("isolated for ingress by kube-system/metrics-only",
+                "shop/web-0", "UDP 53", "namespaceSelector: {}");
+    }
+
     @Test
     void case009ServicePortInsteadOfTargetPortIsReportedAtThePolicy() {
         List<Diagnostic> ds = rch("009-netpol-service-port-not-container-port", "RCH002");
