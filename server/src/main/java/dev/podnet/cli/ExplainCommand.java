@@ -75,7 +75,12 @@ public class ExplainCommand implements Callable<Integer> {
             err.println("podnet: " + e.getMessage());
             return PodnetCli.CANNOT_RUN;
         }
-        out.println(from + " -> " + to + " " + probe + ": " + o.verdict());
+        // One pair between the endpoints asked for: its explanation starts with this same line, so print it once.
+        String header = from + " -> " + to + " " + probe + ": " + o.verdict();
+        if (o.pairs().size() != 1 || o.pairs().get(0).explanation() == null
+                || !o.pairs().get(0).explanation().lines().stream().findFirst().orElse("").equals(header)) {
+            out.println(header);
+        }
         if (o.pairs().size() > 1) {
             out.println("(" + o.withVerdict(true).size() + " of " + o.pairs().size() + " pairs allowed)");
         }

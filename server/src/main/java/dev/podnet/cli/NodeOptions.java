@@ -93,7 +93,7 @@ public class NodeOptions {
             try {
                 out.add(InputFile.read(t.snapshot(), t.snapshot().toString()));
             } catch (IOException e) {
-                throw new NodeException("cannot read node facts '" + t.snapshot() + "': " + e.getMessage());
+                throw new NodeException("cannot read node facts '" + t.snapshot() + "': " + Inputs.reason(e));
             }
             return out;
         }

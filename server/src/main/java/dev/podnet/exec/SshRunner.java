@@ -95,8 +95,23 @@ public class SshRunner implements CommandRunner {
             if (hostKeyRejected(e)) {
                 throw hostKeyError(e);
             }
-            throw new ExecException("ssh " + describe() + ": cannot connect: " + e.getMessage(), e);
+            throw new ExecException("ssh " + describe() + ": cannot connect: " + rootCause(e), e);
         }
+    }
+
+    /** The innermost cause's message ("Connection refused"), without the SSH library's future/state wrapping. */
+    private static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        if (m == null || m.isBlank()) {
+            return t.getClass().getSimpleName();
+        }
+        // MINA wraps as "DefaultConnectFuture[user@/host:port]: Failed (ConnectException) to execute: <reason>"
+        int i = m.lastIndexOf("to execute: ");
+        return i >= 0 ? m.substring(i + "to execute: ".length()) : m;
     }
 
     private static boolean hostKeyRejected(Throwable e) {
