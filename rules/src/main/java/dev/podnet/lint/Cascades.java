@@ -27,10 +27,18 @@ import java.util.Set;
  * reported at an explicit range (not at a pointer) are never dropped; an error about a whole object (at the
  * document root) and an error of a rule switched off for the run mark nothing. "Error" is the rule's default
  * severity (a severity override in the configuration does not change what cascades).
+ *
+ * <p>Also dropped: a finding that another rule's finding on the same manifest object already covers
+ * ({@link #COVERED_BY}): RCH003 (pods cannot reach the cluster DNS, from the simulation) when NP047 or NP048 (the
+ * policy's own egress rules leave DNS out, with a quick fix) is reported for the same policy. When the covering
+ * rules are switched off for the run, the covered finding stays.
  */
 final class Cascades {
     /** Arrays whose entries are part of one larger field, not elements of their own. */
     private static final Set<String> PART_ARRAYS = Set.of("matchExpressions", "values", "except");
+
+    /** Rule to the rules whose finding on the same manifest object makes its finding redundant. */
+    static final Map<String, Set<String>> COVERED_BY = Map.of("RCH003", Set.of("NP047", "NP048"));
 
     private final RuleRegistry registry;
     private final Map<Diagnostic, Site> sites = new IdentityHashMap<>();
@@ -63,12 +71,27 @@ final class Cascades {
                 }
             }
         }
-        if (invalid.isEmpty()) {
+        // manifest objects (by identity) to the covering rules reported on them
+        Map<JsonNode, Set<String>> covering = new IdentityHashMap<>();
+        for (Map.Entry<Diagnostic, Site> e : sites.entrySet()) {
+            String rule = e.getKey().rule();
+            if (!disabled.contains(rule) && COVERED_BY.values().stream().anyMatch(c -> c.contains(rule))) {
+                covering.computeIfAbsent(LintEngine.objectAt(e.getValue().doc().root(), e.getValue().pointer()),
+                        k -> new java.util.HashSet<>()).add(rule);
+            }
+        }
+        if (invalid.isEmpty() && covering.isEmpty()) {
             return all;
         }
         List<Diagnostic> out = new ArrayList<>(all.size());
         for (Diagnostic d : all) {
             Site s = sites.get(d);
+            if (s != null && COVERED_BY.containsKey(d.rule())) {
+                Set<String> on = covering.get(LintEngine.objectAt(s.doc().root(), s.pointer()));
+                if (on != null && on.stream().anyMatch(COVERED_BY.get(d.rule())::contains)) {
+                    continue;
+                }
+            }
             if (s != null && d.severity() != Severity.ERROR && !registry.isValidation(d.rule())
                     && invalid.containsKey(s.doc()) && inside(s.pointer(), invalid.get(s.doc()))) {
                 continue;

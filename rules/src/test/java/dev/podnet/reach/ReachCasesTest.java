@@ -71,9 +71,19 @@ class ReachCasesTest {
                 .toList();
     }
 
+    /** With the defaults the policy's own finding (NP047, with its quick fix) covers RCH003 on the same policy. */
+    @Test
+    void case001DnsBlockedIsReportedOnceWithTheDefaults() {
+        List<String> rules = LintEngine.standard().lint(inputs("001-netpol-default-deny-egress-blocks-dns"))
+                .diagnostics().stream().map(Diagnostic::rule).toList();
+        assertThat(rules).contains("NP047").doesNotContain("RCH003");
+    }
+
     @Test
     void case001DnsBlockedIsReportedAtTheDefaultDenyPolicy() {
-        List<Diagnostic> ds = rch("001-netpol-default-deny-egress-blocks-dns", "RCH003");
+        List<Diagnostic> ds = LintEngine.standard().lint(inputs("001-netpol-default-deny-egress-blocks-dns"),
+                        new dev.podnet.lint.LintOptions(java.util.Set.of("NP047", "NP048"), java.util.Map.of(),
+                                () -> false)).diagnostics().stream().filter(d -> d.rule().equals("RCH003")).toList();
         assertThat(ds).hasSize(1);
         Diagnostic d = ds.get(0);
         assertThat(d.file()).endsWith("policy.yaml");
