@@ -213,8 +213,10 @@ public record ProjectConfig(Path file, Map<String, RuleSetting> rules, List<Glob
      * @param input       the file as read
      * @param diagnostics the file's own problems: syntax (SYN) and CFG findings at their ranges, with default
      *                    severities (the caller applies {@link #lintOptions})
+     * @param cluster     the file's {@code cluster:} object as written (for the inventory's
+     *                    {@code ClusterFacts.fromJson}), or null when it has none
      */
-    public record Loaded(ProjectConfig config, InputFile input, List<Diagnostic> diagnostics) {
+    public record Loaded(ProjectConfig config, InputFile input, List<Diagnostic> diagnostics, JsonNode cluster) {
 
         /** The diagnostics with the config's own rule settings applied ({@code off} dropped, severities set). */
         public List<Diagnostic> configuredDiagnostics() {
@@ -236,7 +238,7 @@ public record ProjectConfig(Path file, Map<String, RuleSetting> rules, List<Glob
         SourceFile sf = LintEngine.read(in, out);
         if (sf.docs().isEmpty()) {
             return new Loaded(new ProjectConfig(abs, Map.of(), List.of(), List.of(), List.of(), ClusterFacts.UNKNOWN),
-                    in, out);
+                    in, out, null);
         }
         SourceDoc doc = sf.docs().get(0).doc();
         Parsed parsed = parse(doc.root(), abs);
@@ -245,7 +247,8 @@ public record ProjectConfig(Path file, Map<String, RuleSetting> rules, List<Glob
             out.add(new Diagnostic(displayPath, f.onKey() ? doc.keyRangeOf(f.pointer()) : doc.rangeOf(f.pointer()),
                     reg.require(f.rule()).severity(), f.rule(), f.message()));
         }
-        return new Loaded(parsed.config(), in, out);
+        JsonNode cluster = doc.root().path("cluster");
+        return new Loaded(parsed.config(), in, out, cluster.isObject() ? cluster : null);
     }
 
     /** Reads a project file and returns its settings (see {@link #load(Path, String)}). */

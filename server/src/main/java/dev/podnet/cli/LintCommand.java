@@ -142,15 +142,9 @@ public class LintCommand implements Callable<Integer> {
             ds.addAll(loaded.configuredDiagnostics());
             read.add(loaded.input());
         }
-        com.fasterxml.jackson.databind.JsonNode cluster = null;
-        if (loaded != null) {
-            // Its cluster facts (DNS Service, pod CIDR, enforcement...) apply to the inputs' inventory.
-            dev.podnet.lint.SourceFile pf = dev.podnet.lint.LintEngine.read(loaded.input(), new ArrayList<>());
-            if (!pf.docs().isEmpty() && pf.docs().get(0).doc().root().path("cluster").isObject()) {
-                cluster = pf.docs().get(0).doc().root().get("cluster");
-            }
-        }
-        ds.addAll(analyse(inputs, project.lintOptions(() -> false).withProjectCluster(cluster)));
+        // The project file's cluster facts (DNS Service, pod CIDR, enforcement...) apply to the inputs' inventory.
+        ds.addAll(analyse(inputs, project.lintOptions(() -> false)
+                .withProjectCluster(loaded == null ? null : loaded.cluster())));
         read.addAll(inputs);
         ds = project.applyExemptions(ds, Path::of);
         Report report = new Report(ds, read, threshold,
