@@ -16,6 +16,19 @@ public final class LabelSelectors {
     private LabelSelectors() {
     }
 
+    /**
+     * True when every label of an equality-based selector (a Service's {@code spec.selector}, a map) is on the pod
+     * with the same value; an empty map matches everything (callers treat a Service without selector apart).
+     */
+    public static boolean matchesAll(Map<String, String> selector, Map<String, String> labels) {
+        for (Map.Entry<String, String> e : selector.entrySet()) {
+            if (!e.getValue().equals(labels.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** True when the selector matches the labels. A null selector is treated as empty (matches everything). */
     public static boolean matches(LabelSelector selector, Map<String, String> labels) {
         if (selector == null) {

@@ -661,7 +661,7 @@ public final class NetworkPolicyLint implements Check {
                     continue;
                 }
                 boolean selectsDest = dests.stream().anyMatch(d -> d.namespace().equals(s.namespace())
-                        && matchesMap(s.selector(), d.labels()));
+                        && LabelSelectors.matchesAll(s.selector(), d.labels()));
                 if (!selectsDest) {
                     continue;
                 }
@@ -748,7 +748,7 @@ public final class NetworkPolicyLint implements Check {
             Map<String, String> labels = svc != null && !svc.selector().isEmpty() ? svc.selector()
                     : Map.of("k8s-app", "kube-dns");
             dnsSelector = labels;
-            dnsPods = pods(facts.dnsNamespace()).stream().filter(x -> matchesMap(labels, x.labels())).toList();
+            dnsPods = pods(facts.dnsNamespace()).stream().filter(x -> LabelSelectors.matchesAll(labels, x.labels())).toList();
             dnsDescription = facts.dnsNamespace() + "/" + facts.dnsService();
             if (dnsPods.isEmpty()) {
                 dnsAssumed = true;
@@ -1106,15 +1106,6 @@ public final class NetworkPolicyLint implements Check {
             }
         }
         return out;
-    }
-
-    static boolean matchesMap(Map<String, String> selector, Map<String, String> labels) {
-        for (Map.Entry<String, String> e : selector.entrySet()) {
-            if (!e.getValue().equals(labels.get(e.getKey()))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**

@@ -40,7 +40,7 @@ public final class Connectivity {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private final ReachabilityEngine engine;
     /** Backends per Service (by identity): the pods do not change during the engine's life. */
-    private final java.util.Map<ServiceInfo, List<Endpoint>> backendCache = new java.util.IdentityHashMap<>();
+    private final Map<ServiceInfo, List<Endpoint>> backendCache = new java.util.IdentityHashMap<>();
 
     /** Connectivity over an engine's inventory and policies. */
     public Connectivity(ReachabilityEngine engine) {
@@ -174,15 +174,7 @@ public final class Connectivity {
         }
         // Pods of one equivalence class share their labels: match each class of the namespace once.
         for (int c : engine.classesInNamespace(s.namespace())) {
-            Map<String, String> labels = engine.representative(c).pod().labels();
-            boolean match = true;
-            for (Map.Entry<String, String> e : s.selector().entrySet()) {
-                if (!e.getValue().equals(labels.get(e.getKey()))) {
-                    match = false;
-                    break;
-                }
-            }
-            if (match) {
+            if (LabelSelectors.matchesAll(s.selector(), engine.representative(c).pod().labels())) {
                 out.addAll(engine.members(c));
             }
         }
