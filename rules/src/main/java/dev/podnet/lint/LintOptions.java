@@ -1,5 +1,6 @@
 package dev.podnet.lint;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.podnet.diag.Severity;
 import java.util.Map;
 import java.util.Set;
@@ -15,7 +16,7 @@ import java.util.Set;
  *                          among the inputs takes precedence.
  */
 public record LintOptions(Set<String> disabled, Map<String, Severity> severityOverrides,
-                          java.util.function.BooleanSupplier cancel, com.fasterxml.jackson.databind.JsonNode projectCluster) {
+                          java.util.function.BooleanSupplier cancel, JsonNode projectCluster) {
 
     /** Options without a project file's cluster section. */
     public LintOptions(Set<String> disabled, Map<String, Severity> severityOverrides,
@@ -24,7 +25,7 @@ public record LintOptions(Set<String> disabled, Map<String, Severity> severityOv
     }
 
     /** The same options with a project file's {@code cluster:} section (null: none). */
-    public LintOptions withProjectCluster(com.fasterxml.jackson.databind.JsonNode cluster) {
+    public LintOptions withProjectCluster(JsonNode cluster) {
         return new LintOptions(disabled, severityOverrides, cancel, cluster);
     }
 

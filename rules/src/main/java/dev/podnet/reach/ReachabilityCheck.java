@@ -266,19 +266,13 @@ public final class ReachabilityCheck implements Check {
     }
 
     private static boolean reachable(ReachabilityEngine e, List<Table> tables, List<Integer> probes, int d) {
+        int n = e.classCount();
         for (int p : probes) {
             Table t = tables.get(p);
+            // Isolated for ingress: only the admitted source classes can reach it; else any class may.
             java.util.BitSet admitted = t.admittedSources(0, d);
-            if (admitted != null) {
-                // Isolated for ingress: only the admitted source classes can reach it.
-                for (int s = admitted.nextSetBit(0); s >= 0; s = admitted.nextSetBit(s + 1)) {
-                    if (t.classAllowed(0, s, d) && (s != d || e.classSize(d) > 1)) {
-                        return true;
-                    }
-                }
-                continue;
-            }
-            for (int s = 0; s < e.classCount(); s++) {
+            for (int s = admitted == null ? 0 : admitted.nextSetBit(0); s >= 0 && s < n;
+                 s = admitted == null ? s + 1 : admitted.nextSetBit(s + 1)) {
                 if (t.classAllowed(0, s, d) && (s != d || e.classSize(d) > 1)) {
                     return true;
                 }
