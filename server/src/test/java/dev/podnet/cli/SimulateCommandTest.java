@@ -110,6 +110,7 @@ class SimulateCommandTest {
         Run deny = run("explain", dir.toString(), "--from", "y/a", "--to", "x/b", "--port", "80/TCP");
         assertThat(deny.code()).isZero();
         assertThat(deny.out()).startsWith("y/a -> x/b 80/TCP: deny\n")
+                .doesNotContain("y/a -> x/b 80/TCP: deny\ny/a -> x/b 80/TCP: deny") // one pair: the line once
                 .contains("ingress of x/b: isolated by x/allow-named-port-81")
                 .contains("no ingress rule of these policies allows y/a on 80/TCP");
         Run allow = run("explain", dir.toString(), "--from", "y/a", "--to", "10.244.1.11", "--port", "81/TCP");
@@ -129,6 +130,13 @@ class SimulateCommandTest {
         assertThat(r.out()).startsWith("auth/gateway-0 -> svc:auth/auth-server-http 80/TCP: deny")
                 .contains("auth/gateway-0 -> auth/auth-server-0 8080/TCP: deny");
         Run unknown = run("explain", dir.toString(), "--from", "auth/nope", "--to", "auth/gateway-0", "--port", "80");
+        Run noFacts = run("plan", dir.toString(), "--node", "snapshot:" + dir.resolve("no-such-node.yaml"));
+        assertThat(noFacts.code()).isEqualTo(2);
+        assertThat(noFacts.err()).contains("cannot read node facts", "no-such-node.yaml': no such file or directory");
+        Run closed = run("check", dir.toString(), "--node", "ssh://nobody@127.0.0.1:1");
+        assertThat(closed.code()).isEqualTo(2);
+        assertThat(closed.err()).contains("ssh ssh://nobody@127.0.0.1:1: cannot connect: Connection refused")
+                .doesNotContain("DefaultConnectFuture");
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).contains("no pod or workload auth/nope");
     }
