@@ -90,8 +90,8 @@ class ConfigCliTest {
     }
 
     @Test
-    void searchStopsAtGitRoot() throws Exception {
-        Path outer = repo.getParent().resolve(repo.getFileName() + "-outer");
+    void searchStopsAtGitRoot(@TempDir Path outer) throws Exception {
+        // A second temporary folder (JUnit removes it), outside `repo`, whose own .git stops the search.
         Files.createDirectories(outer.resolve("inner/.git"));
         Files.writeString(outer.resolve(".podnet.yaml"), "rules: {SYN006: off}\n");
         Path notes = Files.writeString(outer.resolve("inner/notes.yaml"), "owner: me\n");
