@@ -31,6 +31,16 @@ public record Inventory(ClusterFacts facts, Map<String, NamespaceInfo> namespace
         return java.util.stream.Stream.concat(pods.stream(), workloads.stream()).toList();
     }
 
+    /**
+     * True when both inventories hold the very same namespaces, pods, workloads, Services and Nodes (the same
+     * collection objects) and equal facts: the builder keeps these when no document that declares them changed
+     * between two language-server runs, so a result computed from them alone still holds. Policies may differ.
+     */
+    public boolean sameWorld(Inventory o) {
+        return o != null && facts.equals(o.facts) && namespaces == o.namespaces && pods == o.pods
+                && workloads == o.workloads && services == o.services && nodes == o.nodes;
+    }
+
     /** The namespace with this name, or null. */
     public NamespaceInfo namespace(String name) {
         return namespaces.get(name);

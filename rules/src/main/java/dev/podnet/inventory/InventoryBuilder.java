@@ -59,7 +59,6 @@ public final class InventoryBuilder {
     private final List<PolicyInfo> policies = new ArrayList<>();
     private final List<String> referencedNamespaces = new ArrayList<>();
     private final Consumer<LeftOut> leftOut;
-    private ClusterFacts facts = ClusterFacts.defaults();
 
     private InventoryBuilder(Consumer<LeftOut> leftOut) {
         this.leftOut = leftOut;
@@ -128,20 +127,106 @@ public final class InventoryBuilder {
      * wrong type), and a workload without a pod template object.
      */
     public static Inventory build(Workspace ws, Consumer<LeftOut> leftOut) {
-        InventoryBuilder b = new InventoryBuilder(leftOut);
         // A project file outside the inputs (.podnet.yaml found next to them, --config) gives the facts unless an
         // input is a project file itself.
-        ws.cached(dev.podnet.lint.LintEngine.PROJECT_CLUSTER).ifPresent(c -> b.facts = ClusterFacts.fromJson(c));
+        ClusterFacts facts = ws.cached(dev.podnet.lint.LintEngine.PROJECT_CLUSTER).map(ClusterFacts::fromJson)
+                .orElse(ClusterFacts.defaults());
+        List<Part> parts = new ArrayList<>();
         for (SourceFile f : ws.files()) {
             for (SourceFile.Doc d : f.docs()) {
                 if (d.kind() == DocKind.PROJECT) {
-                    b.facts = ClusterFacts.fromJson(d.doc().root().get("cluster"));
+                    facts = ClusterFacts.fromJson(d.doc().root().get("cluster"));
                 } else if (d.kind() == DocKind.MANIFEST) {
-                    b.object(d.doc(), "", d.doc().root());
+                    parts.add(ws.memo().perDoc(PART, d.doc(), () -> part(d.doc())));
                 }
             }
         }
-        return b.finish();
+        List<Part> worldParts = new ArrayList<>();
+        List<String> referenced = new ArrayList<>();
+        List<PolicyInfo> policies = new ArrayList<>();
+        for (Part p : parts) {
+            if (p.world()) {
+                worldParts.add(p);
+            }
+            referenced.addAll(p.referencedNamespaces);
+            policies.addAll(p.policies);
+            p.leftOut.forEach(leftOut);
+        }
+        ClusterFacts f = facts;
+        // Everything but the policies, kept as the same objects while no document that contributes to it changes
+        // (the checks of the language server key their own results on it, see Inventory#sameWorld).
+        World world = ws.memo().keyed(WORLD, List.of(f, worldParts, referenced), () -> world(worldParts,
+                referenced));
+        return new Inventory(f, world.namespaces(), world.pods(), world.workloads(), world.services(), world.nodes(),
+                List.copyOf(policies));
+    }
+
+    /** The inventory without its policies (see {@link Inventory#sameWorld}). */
+    private record World(Map<String, NamespaceInfo> namespaces, List<PodInfo> pods, List<PodInfo> workloads,
+                         List<ServiceInfo> services, List<NodeInfo> nodes) {
+    }
+
+    private static final Workspace.Key<Part> PART = new Workspace.Key<>("inventory part of a document");
+    private static final Workspace.Key<World> WORLD = new Workspace.Key<>("inventory without policies");
+
+    /**
+     * What one manifest document contributes to the inventory, read from the document alone. Compares by identity
+     * (it is a memo entry, see {@link dev.podnet.lint.LintMemo}).
+     */
+    private static final class Part {
+        final Map<String, NamespaceInfo> namespaces;
+        final List<PodInfo> pods;
+        final List<PodInfo> workloads;
+        final List<ServiceInfo> services;
+        final List<NodeInfo> nodes;
+        final List<PolicyInfo> policies;
+        final List<String> referencedNamespaces;
+        final List<LeftOut> leftOut;
+
+        Part(InventoryBuilder b, List<LeftOut> leftOut) {
+            namespaces = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.namespaces));
+            pods = List.copyOf(b.pods);
+            workloads = List.copyOf(b.workloads);
+            services = List.copyOf(b.services);
+            nodes = List.copyOf(b.nodes);
+            policies = List.copyOf(b.policies);
+            referencedNamespaces = List.copyOf(b.referencedNamespaces);
+            this.leftOut = List.copyOf(leftOut);
+        }
+
+        /** True when the document has something besides policies (and objects left out). */
+        boolean world() {
+            return !namespaces.isEmpty() || !pods.isEmpty() || !workloads.isEmpty() || !services.isEmpty()
+                    || !nodes.isEmpty();
+        }
+    }
+
+    private static Part part(SourceDoc doc) {
+        List<LeftOut> left = new ArrayList<>();
+        InventoryBuilder b = new InventoryBuilder(left::add);
+        b.object(doc, "", doc.root());
+        return new Part(b, left);
+    }
+
+    /** Merges the parts in input order, as one builder reading the documents one after the other would. */
+    private static World world(List<Part> parts, List<String> referenced) {
+        Map<String, NamespaceInfo> namespaces = new LinkedHashMap<>();
+        List<PodInfo> pods = new ArrayList<>();
+        List<PodInfo> workloads = new ArrayList<>();
+        List<ServiceInfo> services = new ArrayList<>();
+        List<NodeInfo> nodes = new ArrayList<>();
+        for (Part p : parts) {
+            namespaces.putAll(p.namespaces);
+            pods.addAll(p.pods);
+            workloads.addAll(p.workloads);
+            services.addAll(p.services);
+            nodes.addAll(p.nodes);
+        }
+        for (String ns : referenced) {
+            namespaces.computeIfAbsent(ns, n -> new NamespaceInfo(n, Map.of(NAME_LABEL, n), false, null));
+        }
+        return new World(java.util.Collections.unmodifiableMap(namespaces), List.copyOf(pods), List.copyOf(workloads),
+                List.copyOf(services), List.copyOf(nodes));
     }
 
     /** The manifest objects of a document: the object itself, or the items of a List kind. */
@@ -436,11 +521,4 @@ public final class InventoryBuilder {
         return new NodeInfo(name, List.copyOf(cidrs), List.copyOf(addrs), ref);
     }
 
-    private Inventory finish() {
-        for (String ns : referencedNamespaces) {
-            namespaces.computeIfAbsent(ns, n -> new NamespaceInfo(n, Map.of(NAME_LABEL, n), false, null));
-        }
-        return new Inventory(facts, java.util.Collections.unmodifiableMap(namespaces), List.copyOf(pods),
-                List.copyOf(workloads), List.copyOf(services), List.copyOf(nodes), List.copyOf(policies));
-    }
 }

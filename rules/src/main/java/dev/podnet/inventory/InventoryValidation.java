@@ -52,9 +52,12 @@ public final class InventoryValidation implements Check {
                     continue;
                 }
                 r.checkCanceled();
-                for (SourceRef ref : InventoryBuilder.objects(d.doc())) {
-                    new Walk(ref, r).object(d.doc().at(ref.base()));
-                }
+                // The findings depend on the document alone: the language server replays them while it is unchanged.
+                ws.memo().findingsPerDoc(FINDINGS, d.doc(), r, rec -> {
+                    for (SourceRef ref : InventoryBuilder.objects(d.doc())) {
+                        new Walk(ref, rec).object(d.doc().at(ref.base()));
+                    }
+                });
             }
         }
         r.checkCanceled();
@@ -72,6 +75,9 @@ public final class InventoryValidation implements Check {
                     + l.reason() + at + "; fix that field so podnet (and the API server) can read the object");
         });
     }
+
+    private static final Workspace.Key<dev.podnet.lint.RecordedFindings> FINDINGS =
+            new Workspace.Key<>("inventory validation findings of a document");
 
     /** One object's walk. */
     private static final class Walk {

@@ -80,8 +80,25 @@ public final class LintEngine {
      * they are filtered, re-severitied and sorted with the rest. Same guarantees as {@link #lint(List, LintOptions)}.
      */
     public Result lintRead(List<SourceFile> files, List<Diagnostic> readFindings, LintOptions options) {
+        return lintRead(files, readFindings, options, LintMemo.Run.NONE);
+    }
+
+    /**
+     * As {@link #lintRead(List, List, LintOptions)}, reusing what earlier runs over the same documents computed
+     * ({@link LintMemo}; null keeps nothing). The findings are the same as without the memo.
+     */
+    public Result lintRead(List<SourceFile> files, List<Diagnostic> readFindings, LintOptions options,
+                           LintMemo memo) {
+        LintMemo.Run run = memo == null ? LintMemo.Run.NONE : memo.open();
+        Result result = lintRead(files, readFindings, options, run);
+        run.finish(); // not reached when the run was cancelled: the next run reads the last finished one
+        return result;
+    }
+
+    private Result lintRead(List<SourceFile> files, List<Diagnostic> readFindings, LintOptions options,
+                            LintMemo.Run run) {
         List<Diagnostic> out = new ArrayList<>(readFindings);
-        Workspace ws = new Workspace(List.copyOf(files));
+        Workspace ws = new Workspace(List.copyOf(files), run);
         if (options.projectCluster() != null) {
             ws.put(PROJECT_CLUSTER, options.projectCluster());
         }

@@ -39,9 +39,22 @@ public final class Workspace {
         }
     }
 
+    private final LintMemo.Run memo;
+
     /** A workspace over the inputs in the order given (directories expanded in bytewise name order). */
     public Workspace(List<SourceFile> files) {
+        this(files, LintMemo.Run.NONE);
+    }
+
+    /** A workspace whose checks may reuse results of earlier runs through {@code memo} ({@link LintMemo}). */
+    public Workspace(List<SourceFile> files, LintMemo.Run memo) {
         this.files = List.copyOf(files);
+        this.memo = java.util.Objects.requireNonNull(memo);
+    }
+
+    /** Results kept across runs ({@link LintMemo.Run#NONE} outside the language server). */
+    public LintMemo.Run memo() {
+        return memo;
     }
 
     /** The inputs in the order given. */

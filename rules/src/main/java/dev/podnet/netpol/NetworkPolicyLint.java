@@ -58,13 +58,28 @@ public final class NetworkPolicyLint implements Check {
         if (inv.policies().isEmpty()) {
             return;
         }
-        new Run(inv, r).all();
+        new Run(inv, r, ws.memo()).all();
     }
+
+    /**
+     * The findings of {@code Run.policy} for one policy, kept across language-server runs: they depend on the policy,
+     * the inventory without its policies ({@link Inventory#sameWorld}) and the names of the namespaces the run knows
+     * (other policies' namespaceSelectors add assumed ones), and on nothing else.
+     */
+    private record PolicyResult(PolicyInfo policy, Inventory inv, List<String> namespaces, List<PodInfo> selected,
+                                dev.podnet.lint.RecordedFindings findings) {
+    }
+
+    /** Per document: the kept {@link PolicyResult}s by the policy's pointer in the document. */
+    private static final Workspace.Key<Map<String, PolicyResult>> RESULTS =
+            new Workspace.Key<>("NetworkPolicy lint findings per policy");
 
     /** State of one run: indexes over the inventory. */
     private static final class Run {
         private final Inventory inv;
-        private final Reporter r;
+        /** Where findings go: the run's reporter, or a recording of one policy's findings. */
+        private Reporter r;
+        private final dev.podnet.lint.LintMemo.Run memo;
         private final ClusterFacts facts;
         private final Map<String, List<PodInfo>> podsByNs = new HashMap<>();
         private final List<PodInfo> allPods;
@@ -82,9 +97,10 @@ public final class NetworkPolicyLint implements Check {
         private String dnsDescription;
         private boolean dnsAssumed;
 
-        Run(Inventory inv, Reporter r) {
+        Run(Inventory inv, Reporter r, dev.podnet.lint.LintMemo.Run memo) {
             this.inv = inv;
             this.r = r;
+            this.memo = memo;
             this.facts = inv.facts();
             this.allPods = inv.podsAndWorkloads();
             for (PodInfo p : allPods) {
@@ -142,10 +158,21 @@ public final class NetworkPolicyLint implements Check {
 
         void all() {
             List<PolicyInfo> ps = inv.policies();
+            List<String> nsNames = memo.keeps() ? List.copyOf(namespaces.keySet()) : null;
+            List<PolicyResult> kept = new ArrayList<>();
             for (PolicyInfo p : ps) {
-                selected.add(PolicySemantics.isValid(PolicySemantics.podSelector(p.policy()))
-                        ? pods(p.namespace()).stream().filter(pod -> PolicySemantics.selects(p, pod)).toList()
-                        : null);
+                PolicyResult k = null;
+                if (memo.keeps()) {
+                    k = memo.perDoc(RESULTS, p.source().doc(), java.util.concurrent.ConcurrentHashMap::new)
+                            .get(p.source().base());
+                    if (k != null && !(k.policy() == p && k.inv().sameWorld(inv) && k.namespaces().equals(nsNames))) {
+                        k = null;
+                    }
+                }
+                kept.add(k);
+                selected.add(k != null ? k.selected() : PolicySemantics.isValid(PolicySemantics.podSelector(
+                        p.policy())) ? pods(p.namespace()).stream().filter(pod -> PolicySemantics.selects(p, pod))
+                        .toList() : null);
             }
             Map<String, PolicyInfo> names = new HashMap<>();
             for (int i = 0; i < ps.size(); i++) {
@@ -153,7 +180,25 @@ public final class NetworkPolicyLint implements Check {
                     r.checkCanceled();
                 }
                 PolicyInfo p = ps.get(i);
-                policy(p, selected.get(i));
+                if (kept.get(i) != null) {
+                    kept.get(i).findings().replay(r);
+                } else if (memo.keeps()) {
+                    Reporter live = r;
+                    List<PodInfo> sel = selected.get(i);
+                    dev.podnet.lint.RecordedFindings rec = dev.podnet.lint.RecordedFindings.record(live, x -> {
+                        r = x;
+                        try {
+                            policy(p, sel);
+                        } finally {
+                            r = live;
+                        }
+                    });
+                    memo.perDoc(RESULTS, p.source().doc(), java.util.concurrent.ConcurrentHashMap::new)
+                            .put(p.source().base(), new PolicyResult(p, inv, nsNames, sel, rec));
+                    rec.replay(r);
+                } else {
+                    policy(p, selected.get(i));
+                }
                 PolicyInfo first = names.putIfAbsent(p.namespace() + "/" + p.name(), p);
                 if (first != null && !p.name().isEmpty()) {
                     SourceRef f = first.source();
@@ -418,9 +463,16 @@ public final class NetworkPolicyLint implements Check {
             if (candidates.isEmpty()) {
                 return;
             }
-            List<Map<String, String>> sets = new ArrayList<>();
-            for (NamespaceInfo n : nss) {
-                sets.addAll(labelSets(n.name()));
+            List<Map<String, String>> sets;
+            if (nss.size() == 1) {
+                sets = labelSets(nss.get(0).name());
+            } else {
+                // Namespaces may share label sets: each distinct one is scored once.
+                Set<Map<String, String>> distinct = new LinkedHashSet<>();
+                for (NamespaceInfo n : nss) {
+                    distinct.addAll(labelSets(n.name()));
+                }
+                sets = new ArrayList<>(distinct);
             }
             String hint = suggest(podSel, sets);
             String scope = nsSel == null ? "namespace " + p.namespace() : "namespaces " + names(nss);
@@ -1111,7 +1163,8 @@ public final class NetworkPolicyLint implements Check {
     /**
      * The label set closest to satisfying the selector's matchLabels, as a replacement ({@code app=frontend}), or
      * null. Per unmet label: the candidate's value for the same key, else a key that carries the wanted value, else
-     * the closest key by spelling.
+     * the closest key by spelling. {@code labelSets} holds distinct label sets (pods of one workload share theirs,
+     * so each set is scored once); at most the first 2,000 are scored.
      */
     static String suggest(LabelSelector sel, List<Map<String, String>> labelSets) {
         Map<String, String> ml = sel.getMatchLabels();
@@ -1121,24 +1174,27 @@ public final class NetworkPolicyLint implements Check {
         String best = null;
         int bestScore = Integer.MAX_VALUE;
         int tried = 0;
-        Map<String, Boolean> close = new java.util.HashMap<>();
-        // Pods of one workload share their labels: each distinct label set is scored once.
-        for (Map<String, String> labels : new java.util.LinkedHashSet<>(labelSets)) {
+        List<Map.Entry<String, String>> wanted = new ArrayList<>(ml.entrySet());
+        // Per wanted label: whether a value the label has on some pod is a misspelling of the wanted one.
+        List<Map<String, Boolean>> close = new ArrayList<>();
+        wanted.forEach(e -> close.add(new java.util.HashMap<>()));
+        for (Map<String, String> labels : labelSets) {
             if (++tried > 2000) {
                 break;
             }
             List<String> fixes = new ArrayList<>();
             int score = 0;
             boolean ok = true;
-            for (Map.Entry<String, String> e : ml.entrySet()) {
+            for (int w = 0; w < wanted.size(); w++) {
+                Map.Entry<String, String> e = wanted.get(w);
                 String want = e.getValue() == null ? "" : e.getValue();
-                if (want.equals(labels.get(e.getKey()))) {
+                String have = labels.get(e.getKey());
+                if (want.equals(have)) {
                     fixes.add(e.getKey() + "=" + want);
                     continue;
                 }
-                if (labels.containsKey(e.getKey())) {
-                    String have = labels.get(e.getKey());
-                    if (!close.computeIfAbsent(want + "\u0000" + have, k -> DidYouMean.isClose(want, have))) {
+                if (have != null) {
+                    if (!close.get(w).computeIfAbsent(have, h -> DidYouMean.isClose(want, h))) {
                         ok = false;
                         break;
                     }

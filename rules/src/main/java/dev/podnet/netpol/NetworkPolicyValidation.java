@@ -62,15 +62,21 @@ public final class NetworkPolicyValidation implements Check {
                     continue;
                 }
                 r.checkCanceled();
-                for (SourceRef ref : InventoryBuilder.objects(d.doc())) {
-                    JsonNode obj = d.doc().at(ref.base());
-                    if (isNetworkPolicy(obj)) {
-                        new Walk(ref, r).object(obj);
+                // The findings depend on the document alone: the language server replays them while it is unchanged.
+                ws.memo().findingsPerDoc(FINDINGS, d.doc(), r, rec -> {
+                    for (SourceRef ref : InventoryBuilder.objects(d.doc())) {
+                        JsonNode obj = d.doc().at(ref.base());
+                        if (isNetworkPolicy(obj)) {
+                            new Walk(ref, rec).object(obj);
+                        }
                     }
-                }
+                });
             }
         }
     }
+
+    private static final Workspace.Key<dev.podnet.lint.RecordedFindings> FINDINGS =
+            new Workspace.Key<>("NetworkPolicy validation findings of a document");
 
     /**
      * True for a Kubernetes NetworkPolicy object: {@code kind} NetworkPolicy (any case) with an apiVersion of the

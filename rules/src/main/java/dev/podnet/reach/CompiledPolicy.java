@@ -45,6 +45,20 @@ public record CompiledPolicy(PolicyInfo info, LabelSelector podSelector, boolean
                              List<Rule> ingressRules, List<Rule> egressRules) {
 
     /**
+     * A compiled policy equals only itself: each policy is compiled once per engine, and comparing (or hashing) the
+     * fabric8 object and its source document field by field would cost a walk of the whole manifest.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return this == o;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
+    }
+
+    /**
      * One rule of a policy.
      *
      * @param policy    the policy it belongs to (set after construction; see {@link CompiledPolicy#compile})

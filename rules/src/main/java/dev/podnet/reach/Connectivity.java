@@ -172,8 +172,9 @@ public final class Connectivity {
         if (s.selector().isEmpty()) {
             return List.of();
         }
-        // Pods of one equivalence class share their labels: match each class of the namespace once.
-        for (int c : engine.classesInNamespace(s.namespace())) {
+        // Pods of one equivalence class share their labels: match each class of the namespace once, and only the
+        // classes that carry one of the selector's labels (an index, so Services times classes is not scanned).
+        for (int c : engine.candidateClasses(s.namespace(), s.selector())) {
             if (LabelSelectors.matchesAll(s.selector(), engine.representative(c).pod().labels())) {
                 out.addAll(engine.members(c));
             }

@@ -325,7 +325,7 @@ public final class ReachabilityEngine {
         Map<Object, BitSet> nsSelectorCache = new HashMap<>();
         for (CompiledPolicy cp : policies) {
             List<Integer> selected = new ArrayList<>();
-            for (int c : classesByNamespace.getOrDefault(cp.info().namespace(), List.of())) {
+            for (int c : candidateClasses(cp.info().namespace(), cp.podSelector())) {
                 if (LabelSelectors.matches(cp.podSelector(), reps.get(c).pod().labels())) {
                     selected.add(c);
                 }
@@ -353,6 +353,41 @@ public final class ReachabilityEngine {
             egressRules.add(eg.get(c) == null ? null : eg.get(c).stream().mapToInt(Integer::intValue).toArray());
             ingressRules.add(in.get(c) == null ? null : in.get(c).stream().mapToInt(Integer::intValue).toArray());
         }
+    }
+
+    /** Per namespace: {@code key NUL value} of each label to the classes of the namespace whose pods carry it. */
+    private final Map<String, Map<String, List<Integer>>> classesByLabel =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The classes of namespace {@code ns} a pod selector may match, in ascending order: when the selector has
+     * {@code matchLabels}, only the classes whose pods carry its first label (looked up in an index built once per
+     * namespace), else every class of the namespace. A superset of the matches: callers still match each one. A null
+     * selector selects every class of the namespace.
+     */
+    public List<Integer> candidateClasses(String ns, io.fabric8.kubernetes.api.model.LabelSelector sel) {
+        return candidateClasses(ns, sel == null ? null : sel.getMatchLabels());
+    }
+
+    /** As {@link #candidateClasses(String, io.fabric8.kubernetes.api.model.LabelSelector)} for equality labels. */
+    public List<Integer> candidateClasses(String ns, Map<String, String> matchLabels) {
+        List<Integer> all = classesByNamespace.getOrDefault(ns, List.of());
+        if (matchLabels == null || matchLabels.isEmpty()) {
+            return all;
+        }
+        Map.Entry<String, String> first = matchLabels.entrySet().iterator().next();
+        if (first.getKey() == null || first.getValue() == null) {
+            return all;
+        }
+        Map<String, List<Integer>> index = classesByLabel.computeIfAbsent(ns, n -> {
+            Map<String, List<Integer>> m = new HashMap<>();
+            for (int c : all) {
+                reps.get(c).pod().labels().forEach((k, v) -> m.computeIfAbsent(k + "\u0000" + v,
+                        x -> new ArrayList<>()).add(c));
+            }
+            return m;
+        });
+        return index.getOrDefault(first.getKey() + "\u0000" + first.getValue(), List.of());
     }
 
     /** The classes a rule's peers match. */
@@ -387,7 +422,7 @@ public final class ReachabilityEngine {
                 } else if (!LabelSelectors.matches(peer.namespaceSelector(), reps.get(cs.get(0)).nsLabels())) {
                     continue;
                 }
-                for (int c : cs) {
+                for (int c : peer.podSelector() == null ? cs : candidateClasses(e.getKey(), peer.podSelector())) {
                     if (!out.get(c) && (peer.podSelector() == null
                             || LabelSelectors.matches(peer.podSelector(), reps.get(c).pod().labels()))) {
                         out.set(c);

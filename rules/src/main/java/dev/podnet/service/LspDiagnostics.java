@@ -56,12 +56,16 @@ public final class LspDiagnostics {
 
     /**
      * Parsed files kept between validations: a file is decoded and parsed again only when its bytes changed
-     * (same array, or equal content). Safe for overlapping validations: each run reads the map the last finished
+     * (same array, or equal content), and the checks' per-document results kept for the unchanged files
+     * ({@link dev.podnet.lint.LintMemo}). Safe for overlapping validations: each run reads the map the last finished
      * run left and publishes its own new map (never mutated afterwards).
      */
     public static final class ReadCache {
         private record Entry(byte[] bytes, SourceFile file, List<Diagnostic> findings) {
         }
+
+        /** Results the checks keep for the unchanged documents (see {@link dev.podnet.lint.LintMemo}). */
+        private final dev.podnet.lint.LintMemo memo = new dev.podnet.lint.LintMemo();
 
         private volatile Map<String, Entry> entries = new HashMap<>();
 
@@ -102,7 +106,7 @@ public final class LspDiagnostics {
             files.add(cache.read(in, findings, next));
         }
         cache.entries = next;
-        LintEngine.Result r = engine.lintRead(files, findings, options);
+        LintEngine.Result r = engine.lintRead(files, findings, options, cache.memo);
         read.accept(r.workspace());
         for (Diagnostic d : r.diagnostics()) {
             out.computeIfAbsent(d.file(), k -> new ArrayList<>()).add(toLsp(d, snapshot));

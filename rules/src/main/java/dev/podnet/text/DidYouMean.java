@@ -69,6 +69,9 @@ public final class DidYouMean {
                 continue; // each edit changes the length by at most one
             }
             String lc = c.toLowerCase(Locale.ROOT);
+            if (bagDistance(w, lc) > limit) {
+                continue;
+            }
             int d = bounded.apply(w, lc);
             if (d < 0) {
                 continue;
@@ -122,9 +125,40 @@ public final class DidYouMean {
         }
         int limit = limit(word);
         // Each edit changes the length by at most one: a larger length difference is never within the limit.
-        return limit > 0 && candidate.length() <= MAX_LENGTH && Math.abs(word.length() - candidate.length()) <= limit
-                && new DamerauLevenshteinDistance(limit).apply(
-                word.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT)) >= 0;
+        if (limit == 0 || candidate.length() > MAX_LENGTH || Math.abs(word.length() - candidate.length()) > limit) {
+            return false;
+        }
+        String w = word.toLowerCase(Locale.ROOT);
+        String c = candidate.toLowerCase(Locale.ROOT);
+        return bagDistance(w, c) <= limit && new DamerauLevenshteinDistance(limit).apply(w, c) >= 0;
+    }
+
+    /**
+     * A lower bound of the optimal-string-alignment distance, cheap enough to rule out most candidates before the
+     * distance itself is computed: the larger of the number of characters of {@code a} not matched by a character of
+     * {@code b} and the reverse, counting characters as multisets (the "bag distance"). An insertion or a deletion
+     * raises it by at most one, a substitution too, a transposition not at all, so it never exceeds the distance.
+     * Characters are counted in 64 buckets ({@code c & 63}); merging characters into one bucket can only lower the
+     * count, so the result stays a lower bound.
+     */
+    static int bagDistance(String a, String b) {
+        int[] counts = new int[64];
+        for (int i = 0; i < a.length(); i++) {
+            counts[a.charAt(i) & 63]++;
+        }
+        for (int i = 0; i < b.length(); i++) {
+            counts[b.charAt(i) & 63]--;
+        }
+        int onlyA = 0;
+        int onlyB = 0;
+        for (int n : counts) {
+            if (n > 0) {
+                onlyA += n;
+            } else {
+                onlyB -= n;
+            }
+        }
+        return Math.max(onlyA, onlyB);
     }
 
     /**
