@@ -2,6 +2,7 @@ package dev.podnet.reach;
 
 import dev.podnet.inventory.ClusterFacts;
 import dev.podnet.inventory.Entities.ContainerPort;
+import dev.podnet.inventory.Entities.PodInfo;
 import dev.podnet.reach.CompiledPolicy.Peer;
 import dev.podnet.reach.CompiledPolicy.Rule;
 import dev.podnet.reach.Explanation.Shortcut;
@@ -79,8 +80,8 @@ public final class Evaluator {
         List<CompiledPolicy> isolating = new ArrayList<>();
         Rule allowedBy = null;
         List<ContainerPort> dstPorts = dst instanceof Endpoint.Pod p ? p.pod().ports() : null;
-        for (CompiledPolicy cp : byNamespace.getOrDefault(self.pod().namespace(), List.of())) {
-            if (!cp.isolates(d) || !cp.selects(self.pod().namespace(), self.pod().labels())) {
+        for (CompiledPolicy cp : selecting(self.pod())) {
+            if (!cp.isolates(d)) {
                 continue;
             }
             isolating.add(cp);
@@ -94,6 +95,27 @@ public final class Evaluator {
             }
         }
         return new Side(d, true, List.copyOf(isolating), allowedBy);
+    }
+
+    /** The policies selecting each pod (by identity), in input order; explanations ask for the same pods often. */
+    private final Map<PodInfo, List<CompiledPolicy>> selecting =
+            java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+
+    /** The policies of the pod's namespace whose podSelector selects it, in input order. */
+    private List<CompiledPolicy> selecting(PodInfo pod) {
+        List<CompiledPolicy> known = selecting.get(pod);
+        if (known != null) {
+            return known;
+        }
+        List<CompiledPolicy> out = new ArrayList<>();
+        for (CompiledPolicy cp : byNamespace.getOrDefault(pod.namespace(), List.of())) {
+            if (cp.selects(pod.namespace(), pod.labels())) {
+                out.add(cp);
+            }
+        }
+        out = List.copyOf(out);
+        selecting.put(pod, out);
+        return out;
     }
 
     /** True when a rule's peers match an endpoint ({@code from}/{@code to} absent or empty: every endpoint). */

@@ -75,12 +75,58 @@ public final class LspDiagnostics {
             if (e == null || !(e.bytes() == in.bytes() || Arrays.equals(e.bytes(), in.bytes()))
                     || e.file().input().truncated() != in.truncated()) {
                 List<Diagnostic> f = new ArrayList<>();
-                e = new Entry(in.bytes(), LintEngine.read(in, f), List.copyOf(f));
+                SourceFile now = LintEngine.read(in, f);
+                e = new Entry(in.bytes(), e == null ? now : keepUnchangedDocs(e.file(), now), List.copyOf(f));
             }
             next.put(in.path(), e);
             findings.addAll(e.findings());
             return e.file();
         }
+    }
+
+    /**
+     * The re-parsed file {@code now} with each document that did not change since {@code old} replaced by the old
+     * document object, so the results the checks keep per document ({@link dev.podnet.lint.LintMemo}) are found
+     * again: an edit in one document of a 100-document stream re-checks that document only. A document is unchanged
+     * when it has the same position in the stream, the same kind, the same range and the same text on every line of
+     * that range: then its value tree and every value and key range are the same too (YAML anchors do not cross
+     * documents). The reused document refers to the old {@link dev.podnet.source.SourceText}, whose lines in its
+     * range are the new ones.
+     */
+    static SourceFile keepUnchangedDocs(SourceFile old, SourceFile now) {
+        if (old.text() == null || now.text() == null || old.docs().isEmpty() || now.docs().isEmpty()) {
+            return now;
+        }
+        Map<Integer, SourceFile.Doc> before = new HashMap<>();
+        for (SourceFile.Doc d : old.docs()) {
+            before.put(d.doc().index(), d);
+        }
+        List<SourceFile.Doc> docs = new ArrayList<>(now.docs().size());
+        boolean kept = false;
+        for (SourceFile.Doc d : now.docs()) {
+            SourceFile.Doc o = before.get(d.doc().index());
+            if (o != null && o.kind() == d.kind() && o.doc().docRange().equals(d.doc().docRange())
+                    && sameLines(old.text(), now.text(), d.doc().docRange())) {
+                docs.add(o);
+                kept = true;
+            } else {
+                docs.add(d);
+            }
+        }
+        return kept ? new SourceFile(now.input(), now.text(), now.parse(), List.copyOf(docs)) : now;
+    }
+
+    private static boolean sameLines(dev.podnet.source.SourceText a, dev.podnet.source.SourceText b,
+                                     dev.podnet.source.Range r) {
+        if (r.endLine() >= a.lineCount() || r.endLine() >= b.lineCount()) {
+            return false;
+        }
+        for (int i = r.startLine(); i <= r.endLine(); i++) {
+            if (!a.line(i).equals(b.line(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** As {@link #validate(LintEngine, WorkspaceModel.Snapshot, LintOptions)}, reusing unchanged parses. */

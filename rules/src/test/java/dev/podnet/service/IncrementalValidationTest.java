@@ -71,6 +71,28 @@ class IncrementalValidationTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void anEditInOneDocumentKeepsTheOtherDocumentObjects() {
+        String a = "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n";
+        String b = "apiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n";
+        String c = "apiVersion: v1\nkind: Namespace\nmetadata: {name: c}\n";
+        var old = LintEngine.read(dev.podnet.lint.InputFile.of("x.yaml", a + "---\n" + b + "---\n" + c),
+                new ArrayList<>());
+        String edited = a + "---\n" + b.replace("name: b", "name: bb") + "---\n" + c;
+        var now = LspDiagnostics.keepUnchangedDocs(old, LintEngine.read(dev.podnet.lint.InputFile.of("x.yaml", edited),
+                new ArrayList<>()));
+        assertThat(now.docs().get(0)).isSameAs(old.docs().get(0));
+        assertThat(now.docs().get(1)).isNotSameAs(old.docs().get(1));
+        assertThat(now.docs().get(1).doc().root().at("/metadata/name").asText()).isEqualTo("bb");
+        assertThat(now.docs().get(2)).isSameAs(old.docs().get(2));
+        // A line added to the first document moves the others: none of them is kept.
+        String moved = a + "# note\n---\n" + b + "---\n" + c;
+        var shifted = LspDiagnostics.keepUnchangedDocs(old, LintEngine.read(dev.podnet.lint.InputFile.of("x.yaml",
+                moved), new ArrayList<>()));
+        assertThat(shifted.docs().get(1)).isNotSameAs(old.docs().get(1));
+        assertThat(shifted.docs().get(2)).isNotSameAs(old.docs().get(2));
+    }
+
     /** Validates incrementally (the kept cache) and from scratch, and compares everything published. */
     private static void assertSame(WorkspaceModel model, LspDiagnostics.ReadCache cache) {
         WorkspaceModel.Snapshot snap = model.snapshot();

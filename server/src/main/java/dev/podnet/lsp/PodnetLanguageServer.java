@@ -90,7 +90,8 @@ import org.eclipse.lsp4j.services.WorkspaceService;
  *   <li>At {@code initialize} the workspace folders (or {@code rootUri}) are walked with the CLI's rules
  *       ({@link Inputs#files}); every validation lints the whole workspace ({@link LintEngine#standard()}: every
  *       rule family podnet has) with open documents overriding their disk copy, and publishes per file: open
- *       documents always (with their version), other files only when their list changed. Editing one file thus
+ *       documents with their version, unless that version's findings were published already and did not change
+ *       (another file was edited), other files only when their list changed. Editing one file thus
  *       re-publishes findings of unopened files that depend on it. {@code SYN006} ("skipped: not a CNI config
  *       or manifest") is published for open documents only.</li>
  *   <li>didOpen validates at once, didChange after the debounce ({@link Settings#debounceMillis()}); a newer
@@ -131,6 +132,8 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
     private final Workspace workspace = new Workspace();
     private final List<Path> folders = new ArrayList<>();
     private final Map<String, List<org.eclipse.lsp4j.Diagnostic>> published = new HashMap<>();
+    /** The document version each open document's diagnostics were last published for. */
+    private final Map<String, Integer> publishedVersions = new HashMap<>();
     private final LspDiagnostics.ReadCache readCache = new LspDiagnostics.ReadCache();
     /**
      * The inventory of the last finished validation's workspace, built on first use (hover, code lens,
@@ -434,12 +437,19 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
                 if (now.isEmpty() || now.get().version() != version) {
                     continue; // stale: the document changed or closed since the snapshot
                 }
+                if (version.equals(publishedVersions.get(uri)) && e.getValue().equals(published.get(uri))) {
+                    continue; // the client has these findings for this version already (another file was edited)
+                }
+                publishedVersions.put(uri, version);
             } else if (model.isOpen(uri) || !model.onDisk(uri)) {
                 continue; // opened or deleted since the snapshot; a newer validation covers it
             } else if (e.getValue().equals(published.get(uri))) {
                 continue; // unopened file whose findings did not change
             }
             published.put(uri, e.getValue());
+            if (version == null) {
+                publishedVersions.remove(uri);
+            }
             c.publishDiagnostics(new PublishDiagnosticsParams(snap.clientUri(uri), e.getValue(), version));
         }
         Set<String> gone = new LinkedHashSet<>(published.keySet());
@@ -447,6 +457,7 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
         for (String uri : gone) {
             if (!model.isOpen(uri)) {
                 published.remove(uri);
+                publishedVersions.remove(uri);
                 c.publishDiagnostics(new PublishDiagnosticsParams(uri, List.of()));
             }
         }
@@ -454,6 +465,7 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
 
     private synchronized void clear(String clientUri) {
         published.remove(WorkspaceModel.normalize(clientUri));
+        publishedVersions.remove(WorkspaceModel.normalize(clientUri));
         if (client != null) {
             client.publishDiagnostics(new PublishDiagnosticsParams(clientUri, List.of()));
         }
@@ -506,6 +518,7 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
             if (model.onDisk(uri)) {
                 synchronized (PodnetLanguageServer.this) {
                     published.remove(WorkspaceModel.normalize(uri)); // force a publish of the disk findings
+                    publishedVersions.remove(WorkspaceModel.normalize(uri));
                 }
             } else {
                 clear(uri);
