@@ -125,6 +125,69 @@ class InventoryProtocolTest {
         return out;
     }
 
+    /**
+     * Editing a Deployment re-validates the open policy that selects it through the kept per-document results: an
+     * edit that leaves the policy's findings as they were does not re-send them, and one that changes them (the
+     * peer's label no longer matches) publishes the new findings for the policy's unchanged version at once.
+     */
+    @Test
+    void editingAWorkloadRepublishesTheOpenPolicyOnlyWhenItsFindingsChange() throws Exception {
+        Files.writeString(ws.resolve("namespaces.yaml"), NAMESPACES);
+        Files.writeString(ws.resolve("apps.yaml"), APPS);
+        Files.writeString(ws.resolve("policy.yaml"), POLICY);
+        org.eclipse.lsp4j.ClientCapabilities caps = new org.eclipse.lsp4j.ClientCapabilities();
+        org.eclipse.lsp4j.WorkspaceClientCapabilities w = new org.eclipse.lsp4j.WorkspaceClientCapabilities();
+        w.setCodeLens(new org.eclipse.lsp4j.CodeLensWorkspaceCapabilities(true));
+        caps.setWorkspace(w);
+        try (LspHarness h = LspHarness.immediate(LintEngine.standard())) {
+            init(h, ws, null, caps);
+            String policy = uri("policy.yaml");
+            String apps = uri("apps.yaml");
+            openAndValidate(h, policy, POLICY);
+            openAndValidate(h, apps, APPS);
+            int policyPublishes = h.client.forUri(policy).size();
+            assertThat(h.client.latest(policy).getDiagnostics()).extracting(d -> d.getCode().getLeft())
+                    .doesNotContain("NP041");
+
+            // A comment: nothing the policy depends on changes.
+            int refreshes = lensRefreshes(h);
+            PodnetLanguageServerTest.change(h, apps, 2, new org.eclipse.lsp4j.TextDocumentContentChangeEvent(
+                    range(0, 0, 0, 0), "# web tier\n"));
+            awaitLensRefresh(h, refreshes);
+            assertThat(h.client.latest(apps).getVersion()).isEqualTo(2);
+            assertThat(h.client.forUri(policy)).hasSize(policyPublishes);
+
+            // The Deployment's pods lose the label the policy's first peer selects (line 13 after the comment).
+            refreshes = lensRefreshes(h);
+            PodnetLanguageServerTest.change(h, apps, 3, new org.eclipse.lsp4j.TextDocumentContentChangeEvent(
+                    range(13, 13, 13, 16), "webx"));
+            awaitLensRefresh(h, refreshes);
+            assertThat(h.client.forUri(policy)).hasSize(policyPublishes + 1);
+            var latest = h.client.latest(policy);
+            assertThat(latest.getVersion()).isEqualTo(1);
+            assertThat(latest.getDiagnostics()).filteredOn(d -> d.getCode().getLeft().equals("NP041"))
+                    .singleElement().satisfies(d -> assertThat(d.getRange().getStart()).isEqualTo(new Position(14, 8)));
+        }
+    }
+
+    private static int lensRefreshes(LspHarness h) {
+        synchronized (h.client) {
+            return h.client.lensRefreshes;
+        }
+    }
+
+    /** Waits for the lens refresh the server sends after publishing a validation's results. */
+    private static void awaitLensRefresh(LspHarness h, int before) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        synchronized (h.client) {
+            while (h.client.lensRefreshes <= before) {
+                long left = deadline - System.nanoTime();
+                assertThat(left).as("a validation finished").isPositive();
+                h.client.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            }
+        }
+    }
+
     @Test
     void hoverOnSelectorsPeersAndThePolicy() throws Exception {
         try (LspHarness h = start()) {
