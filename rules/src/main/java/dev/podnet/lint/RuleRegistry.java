@@ -16,7 +16,8 @@ import java.util.TreeMap;
 
 /**
  * All rules podnet knows, loaded once from the rule documentation files
- * {@code podnet/rules/<family>.yaml} (see {@link #FAMILY_FILES}) on the classpath. Each file is a YAML
+ * {@code podnet/rules/<family>.yaml} (see {@link #FAMILY_FILES}) on the classpath, as compiled to one JSON file
+ * at build time ({@link #COMPILED}; the YAML files themselves when it is absent). Each file is a YAML
  * list of entries with the keys of {@link RuleInfo} ({@code bad}/{@code good} are either a string, for the file
  * named by {@code file}, or a map of file name to content).
  *
@@ -81,31 +82,86 @@ public final class RuleRegistry {
         return r;
     }
 
+    /**
+     * The rule documentation compiled to JSON at build time ({@link #compile}): one object, family name to the
+     * family's list of entries. Reading it takes a few milliseconds where parsing the YAML files takes a large part
+     * of a second in a cold JVM, which every {@code podnet lint} would pay.
+     */
+    public static final String COMPILED = "podnet/rules/compiled.json";
+
     private static RuleRegistry load() {
+        try (InputStream in = RuleRegistry.class.getClassLoader().getResourceAsStream(COMPILED)) {
+            if (in != null) {
+                JsonNode compiled = new ObjectMapper().readTree(in);
+                return build(family -> compiled.get(family));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + COMPILED, e);
+        }
+        return fromYaml();
+    }
+
+    /**
+     * The registry read from the YAML sources {@code podnet/rules/<family>.yaml} (what {@link #get()} uses when the
+     * compiled index is not on the classpath, and what the tests compare the compiled index with).
+     */
+    public static RuleRegistry fromYaml() {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-        Map<String, RuleInfo> all = new LinkedHashMap<>();
-        Map<String, String> families = new java.util.HashMap<>();
-        for (String family : FAMILY_FILES) {
+        return build(family -> {
             String res = "podnet/rules/" + family + ".yaml";
             try (InputStream in = RuleRegistry.class.getClassLoader().getResourceAsStream(res)) {
-                if (in == null) {
-                    continue;
-                }
-                JsonNode list = yaml.readTree(in);
-                Map<String, RuleInfo> sorted = new TreeMap<>();
-                for (JsonNode e : list) {
-                    RuleInfo r = parse(e, res);
-                    if (all.containsKey(r.id()) || sorted.put(r.id(), r) != null) {
-                        throw new IllegalStateException(res + ": rule id " + r.id() + " defined twice");
-                    }
-                }
-                all.putAll(sorted);
-                sorted.keySet().forEach(id -> families.put(id, family));
+                return in == null ? null : yaml.readTree(in);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + res, e);
             }
+        });
+    }
+
+    private static RuleRegistry build(java.util.function.Function<String, JsonNode> family) {
+        Map<String, RuleInfo> all = new LinkedHashMap<>();
+        Map<String, String> families = new java.util.HashMap<>();
+        for (String f : FAMILY_FILES) {
+            String res = "podnet/rules/" + f + ".yaml";
+            JsonNode list = family.apply(f);
+            if (list == null) {
+                continue;
+            }
+            Map<String, RuleInfo> sorted = new TreeMap<>();
+            for (JsonNode e : list) {
+                RuleInfo r = parse(e, res);
+                if (all.containsKey(r.id()) || sorted.put(r.id(), r) != null) {
+                    throw new IllegalStateException(res + ": rule id " + r.id() + " defined twice");
+                }
+            }
+            all.putAll(sorted);
+            sorted.keySet().forEach(id -> families.put(id, f));
         }
         return new RuleRegistry(all, families);
+    }
+
+    /**
+     * Build step (run by the rules module's {@code exec-maven-plugin} execution at {@code process-classes}): reads
+     * every {@code <family>.yaml} under {@code args[0]} and writes them as {@link #COMPILED} under {@code args[1]}
+     * (the classes directory). Exits with status 1 and a message naming the file when a YAML file does not parse.
+     */
+    public static void compile(String[] args) throws IOException {
+        java.nio.file.Path src = java.nio.file.Path.of(args[0]);
+        java.nio.file.Path out = java.nio.file.Path.of(args[1]).resolve(COMPILED);
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        com.fasterxml.jackson.databind.node.ObjectNode all = new ObjectMapper().createObjectNode();
+        for (String f : FAMILY_FILES) {
+            java.nio.file.Path file = src.resolve(f + ".yaml");
+            if (java.nio.file.Files.exists(file)) {
+                try {
+                    all.set(f, yaml.readTree(file.toFile()));
+                } catch (IOException e) {
+                    System.err.println(file + ": " + e.getMessage());
+                    System.exit(1);
+                }
+            }
+        }
+        java.nio.file.Files.createDirectories(out.getParent());
+        new ObjectMapper().writeValue(out.toFile(), all);
     }
 
     private static RuleInfo parse(JsonNode e, String res) {

@@ -204,6 +204,16 @@ class LspLatencyBenchmark {
         throw new IllegalStateException("fabric8 networking validation schema not on the classpath");
     }
 
+    /** Heap in use after full collections (this JVM runs the server, the client and the test). */
+    private static String heap(String what) {
+        Runtime rt = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return String.format(Locale.ROOT, "%s: %.1f MiB (max heap %.0f MiB)", what,
+                (rt.totalMemory() - rt.freeMemory()) / 1048576.0, rt.maxMemory() / 1048576.0);
+    }
+
     /** The same measurement against yaml-language-server, started with the given command line. */
     private List<String> yamlLanguageServer(String command) throws Exception {
         Path schema = networkPolicySchema();
@@ -268,15 +278,11 @@ class LspLatencyBenchmark {
                     + "machine load average %.1f on %d cores", MANIFESTS, (System.nanoTime() - t0) / 1e6,
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                     Runtime.getRuntime().availableProcessors()));
+            report.add(heap("heap in use after opening the workspace"));
             for (int lines : new int[] {2000, 100}) {
                 report.add(measure("podnet", h.remote, h.client, lines, cpu, 0));
             }
-            Runtime rt = Runtime.getRuntime();
-            for (int i = 0; i < 3; i++) {
-                System.gc();
-            }
-            report.add(String.format(Locale.ROOT, "heap in use after opening the workspace: %.1f MiB (max heap %.0f "
-                    + "MiB)", (rt.totalMemory() - rt.freeMemory()) / 1048576.0, rt.maxMemory() / 1048576.0));
+            report.add(heap("heap in use after the timed edits (both files open, results kept for every document)"));
         }
         String yls = System.getenv("PODNET_BENCH_YLS");
         if (yls != null && !yls.isBlank()) {
