@@ -131,16 +131,20 @@ public final class InventoryBuilder {
         // input is a project file itself.
         ClusterFacts facts = ws.cached(dev.podnet.lint.LintEngine.PROJECT_CLUSTER).map(ClusterFacts::fromJson)
                 .orElse(ClusterFacts.defaults());
-        List<Part> parts = new ArrayList<>();
+        List<SourceDoc> manifests = new ArrayList<>();
         for (SourceFile f : ws.files()) {
             for (SourceFile.Doc d : f.docs()) {
                 if (d.kind() == DocKind.PROJECT) {
                     facts = ClusterFacts.fromJson(d.doc().root().get("cluster"));
                 } else if (d.kind() == DocKind.MANIFEST) {
-                    parts.add(ws.memo().perDoc(PART, d.doc(), () -> part(d.doc())));
+                    manifests.add(d.doc());
                 }
             }
         }
+        // Each document is read on its own (fabric8 binding is most of the work), on every core for large inputs;
+        // the parts are merged in input order below.
+        List<Part> parts = (manifests.size() >= 64 ? manifests.parallelStream() : manifests.stream())
+                .map(d -> ws.memo().perDoc(PART, d, () -> part(d))).toList();
         List<Part> worldParts = new ArrayList<>();
         List<String> referenced = new ArrayList<>();
         List<PolicyInfo> policies = new ArrayList<>();
