@@ -55,7 +55,10 @@ public final class ReachabilityCheck implements Check {
     /** The kind of expectation documents. */
     public static final String EXPECTATIONS_KIND = "ConnectivityExpectations";
     private static final int MAX_NAMES = 5;
-    private static final DocumentSchema SCHEMA = DocumentSchema.load("schemas/connectivity-expectations.schema.json");
+    /** The JSON Schema of expectations files (loaded on first use: runs without such documents never build the validator). */
+    private static final class Schema {
+        static final DocumentSchema SCHEMA = DocumentSchema.load("schemas/connectivity-expectations.schema.json");
+    }
     /** The pointer of one expectation, and of anything inside it. */
     private static final java.util.regex.Pattern EXPECTATION_POINTER =
             java.util.regex.Pattern.compile("/expectations/([0-9]+)(/|$)");
@@ -471,7 +474,7 @@ public final class ReachabilityCheck implements Check {
     private static void expectations(Connectivity conn, SourceDoc doc, Reporter out) {
         Set<Integer> invalid = new java.util.HashSet<>();
         boolean invalidList = false;
-        for (DocumentSchema.Finding f : SCHEMA.report("RCH005", doc, out)) {
+        for (DocumentSchema.Finding f : Schema.SCHEMA.report("RCH005", doc, out)) {
             java.util.regex.Matcher m = EXPECTATION_POINTER.matcher(f.pointer());
             if (m.lookingAt()) {
                 invalid.add(Integer.parseInt(m.group(1)));
