@@ -46,7 +46,7 @@ class LspLatencyBenchmark {
      * Edits sent (and awaited) before the timed ones, so both servers are measured warm, as they are after the first
      * minutes of typing (the JVM's JIT compilers are still busy during the first edits of a session, V8's too).
      */
-    static final int WARMUP_EDITS = Integer.getInteger("podnet.bench.warmup", 40);
+    static final int WARMUP_EDITS = Integer.getInteger("podnet.bench.warmup", 100);
     /**
      * yaml-language-server validates a changed document after a fixed delay: {@code validationDelayMs = 200} in
      * out/src/yamlSettings.js of yaml-language-server 2.0.0 (used by validationHandlers.js); override with
