@@ -107,15 +107,50 @@ public final class Evaluator {
         if (known != null) {
             return known;
         }
+        List<CompiledPolicy> inNs = byNamespace.getOrDefault(pod.namespace(), List.of());
+        PolicyIndex index = indexes.computeIfAbsent(pod.namespace(), ns -> PolicyIndex.of(inNs));
+        // Only the policies whose first matchLabels pair the pod carries, and those without matchLabels, can select it.
+        java.util.BitSet candidates = (java.util.BitSet) index.unindexed().clone();
+        pod.labels().forEach((k, v) -> {
+            java.util.BitSet withLabel = index.byLabel().get(k + "\u0000" + v);
+            if (withLabel != null) {
+                candidates.or(withLabel);
+            }
+        });
         List<CompiledPolicy> out = new ArrayList<>();
-        for (CompiledPolicy cp : byNamespace.getOrDefault(pod.namespace(), List.of())) {
-            if (cp.selects(pod.namespace(), pod.labels())) {
-                out.add(cp);
+        for (int i = candidates.nextSetBit(0); i >= 0; i = candidates.nextSetBit(i + 1)) {
+            if (inNs.get(i).selects(pod.namespace(), pod.labels())) {
+                out.add(inNs.get(i));
             }
         }
         out = List.copyOf(out);
         selecting.put(pod, out);
         return out;
+    }
+
+    private final Map<String, PolicyIndex> indexes = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The policies of one namespace (positions in their input-order list) by the first pair of their podSelector's
+     * matchLabels ({@code key NUL value}), and the positions of those without matchLabels.
+     */
+    private record PolicyIndex(Map<String, java.util.BitSet> byLabel, java.util.BitSet unindexed) {
+        static PolicyIndex of(List<CompiledPolicy> policies) {
+            Map<String, java.util.BitSet> byLabel = new HashMap<>();
+            java.util.BitSet unindexed = new java.util.BitSet();
+            for (int i = 0; i < policies.size(); i++) {
+                var sel = policies.get(i).podSelector();
+                Map<String, String> ml = sel == null ? null : sel.getMatchLabels();
+                Map.Entry<String, String> first = ml == null || ml.isEmpty() ? null : ml.entrySet().iterator().next();
+                if (first == null || first.getKey() == null || first.getValue() == null) {
+                    unindexed.set(i);
+                } else {
+                    byLabel.computeIfAbsent(first.getKey() + "\u0000" + first.getValue(), k -> new java.util.BitSet())
+                            .set(i);
+                }
+            }
+            return new PolicyIndex(byLabel, unindexed);
+        }
     }
 
     /** True when a rule's peers match an endpoint ({@code from}/{@code to} absent or empty: every endpoint). */
