@@ -44,6 +44,12 @@ public final class InventoryValidation implements Check {
     static final LabelValidation.Rules LABEL_RULES = new LabelValidation.Rules("INV001", "INV001", "INV001",
             "INV001");
 
+    /** Builds the shared inventory ({@link InventoryBuilder#of}) before the families run. */
+    @Override
+    public void prepare(Workspace ws) {
+        InventoryBuilder.of(ws);
+    }
+
     @Override
     public void run(Workspace ws, Reporter r) {
         for (SourceFile f : ws.files()) {

@@ -8,4 +8,13 @@ package dev.podnet.lint;
 public interface Check {
     /** Runs the check over the whole workspace. */
     void run(Workspace workspace, Reporter reporter);
+
+    /**
+     * Builds, before the check families run concurrently, a model this check shares with others through
+     * {@link Workspace#derived} (the inventory). Run on one thread with every core free, so the model may be built
+     * in parallel; once the families run, a family that needs it while another builds it would only wait. Must not
+     * throw for any input. Does nothing by default.
+     */
+    default void prepare(Workspace workspace) {
+    }
 }

@@ -111,6 +111,14 @@ public final class LintEngine {
             }
         }
         collector.checkCanceled();
+        for (Check c : checks) {
+            try {
+                c.prepare(ws);
+            } catch (RuntimeException | StackOverflowError e) {
+                // The check's run meets the same problem and reports it as SYN900.
+            }
+        }
+        collector.checkCanceled();
         // The check families are independent and read the workspace only: they run concurrently, each reporting
         // into its own list, and their findings are merged in check order (the result is sorted below anyway).
         List<List<Diagnostic>> perCheck = checks.parallelStream().map(c -> {

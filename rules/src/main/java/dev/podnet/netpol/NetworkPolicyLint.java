@@ -52,6 +52,12 @@ import java.util.stream.Collectors;
 public final class NetworkPolicyLint implements Check {
     private static final int DNS_PORT = 53;
 
+    /** Builds the shared inventory ({@link InventoryBuilder#of}) before the families run. */
+    @Override
+    public void prepare(Workspace ws) {
+        InventoryBuilder.of(ws);
+    }
+
     @Override
     public void run(Workspace ws, Reporter r) {
         Inventory inv = InventoryBuilder.of(ws);

@@ -103,6 +103,12 @@ public final class ReachabilityCheck implements Check {
         return ws.cached(UNREACHABLE);
     }
 
+    /** Builds the shared inventory ({@link InventoryBuilder#of}) before the families run. */
+    @Override
+    public void prepare(Workspace ws) {
+        InventoryBuilder.of(ws);
+    }
+
     @Override
     public void run(Workspace ws, Reporter out) {
         List<SourceDoc> expectationDocs = ws.docs(DocKind.MANIFEST).map(SourceFile.Doc::doc)
