@@ -89,9 +89,9 @@ public final class LspDiagnostics {
      * document object, so the results the checks keep per document ({@link dev.podnet.lint.LintMemo}) are found
      * again: an edit in one document of a 100-document stream re-checks that document only. A document is unchanged
      * when it has the same position in the stream, the same kind, the same range and the same text on every line of
-     * that range: then its value tree and every value and key range are the same too (YAML anchors do not cross
-     * documents). The reused document refers to the old {@link dev.podnet.source.SourceText}, whose lines in its
-     * range are the new ones.
+     * that range, line breaks included: then its value tree and every value and key range are the same too (YAML
+     * anchors do not cross documents). The reused document refers to the old {@link dev.podnet.source.SourceText},
+     * whose lines in its range are the new ones (text outside that range may differ).
      */
     static SourceFile keepUnchangedDocs(SourceFile old, SourceFile now) {
         if (old.text() == null || now.text() == null || old.docs().isEmpty() || now.docs().isEmpty()) {
@@ -116,17 +116,21 @@ public final class LspDiagnostics {
         return kept ? new SourceFile(now.input(), now.text(), now.parse(), List.copyOf(docs)) : now;
     }
 
+    /**
+     * True when lines {@code r.startLine()..r.endLine()} of both texts are the same, line breaks included: the fixes
+     * computed on a kept document read its last line's break (whether a line follows it, see
+     * {@code Fixes.insertLinesAfter}), so a document whose last line gained or lost its break is not kept.
+     */
     private static boolean sameLines(dev.podnet.source.SourceText a, dev.podnet.source.SourceText b,
                                      dev.podnet.source.Range r) {
         if (r.endLine() >= a.lineCount() || r.endLine() >= b.lineCount()) {
             return false;
         }
-        for (int i = r.startLine(); i <= r.endLine(); i++) {
-            if (!a.line(i).equals(b.line(i))) {
-                return false;
-            }
-        }
-        return true;
+        int as = a.offset(r.startLine(), 0);
+        int ae = a.offset(r.endLine() + 1, 0);
+        int bs = b.offset(r.startLine(), 0);
+        int be = b.offset(r.endLine() + 1, 0);
+        return ae - as == be - bs && a.text().regionMatches(as, b.text(), bs, ae - as);
     }
 
     /** As {@link #validate(LintEngine, WorkspaceModel.Snapshot, LintOptions)}, reusing unchanged parses. */
