@@ -115,6 +115,14 @@ class IncrementalEditsTest {
                 EGRESS_POLICY);
     }
 
+    @org.junit.jupiter.api.Test
+    void aKeptBlockScalarGainsATrailingBlankLine() {
+        String pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\n  labels:\n"
+                + "    app: |+\n      web\n";
+        String rest = "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n";
+        sequence("file:///w/p.yaml", pod + "\n" + rest, pod + "\n\n" + rest, pod + rest);
+    }
+
     private static void put(WorkspaceModel model, Map<String, String> files, String uri, String text, int version) {
         files.put(uri, text);
         if (model.isOpen(uri)) {
