@@ -123,6 +123,60 @@ class IncrementalEditsTest {
         sequence("file:///w/p.yaml", pod + "\n" + rest, pod + "\n\n" + rest, pod + rest);
     }
 
+    @org.junit.jupiter.api.Test
+    void settingsAndOuterProjectFactsChangeBetweenRuns() throws IOException {
+        WorkspaceModel model = new WorkspaceModel();
+        workspace("/incremental/shop").forEach((uri, text) -> {
+            if (!uri.endsWith("podnet.yaml")) {
+                model.putDiskFile(uri, text.getBytes(StandardCharsets.UTF_8), false);
+            }
+        });
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<LintOptions> options = List.of(LintOptions.defaults(),
+                new LintOptions(java.util.Set.of("NP012", "NP016", "INV001"), Map.of(), () -> false),
+                LintOptions.defaults().withProjectCluster(json.createObjectNode().put("policyEnforcement", "none")),
+                new LintOptions(java.util.Set.of("NP040"), Map.of("NP041", dev.podnet.diag.Severity.ERROR),
+                        () -> false),
+                LintOptions.defaults().withProjectCluster(json.createObjectNode().put("podCIDR", "10.0.0.0/8")),
+                LintOptions.defaults());
+        LspDiagnostics.ReadCache cache = new LspDiagnostics.ReadCache();
+        for (LintOptions o : options) {
+            WorkspaceModel.Snapshot snap = model.snapshot();
+            assertThat(LspDiagnostics.validate(ENGINE, snap, o, cache))
+                    .isEqualTo(LspDiagnostics.validate(ENGINE, snap, o));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void runsCancelledHalfWayLeaveNothingStale() throws IOException {
+        Map<String, String> files = workspace("/incremental/shop");
+        WorkspaceModel model = new WorkspaceModel();
+        files.forEach((uri, text) -> model.putDiskFile(uri, text.getBytes(StandardCharsets.UTF_8), false));
+        LspDiagnostics.ReadCache cache = new LspDiagnostics.ReadCache();
+        assertSame(model, cache);
+        String policies = files.keySet().stream().filter(u -> u.endsWith("30-policies.yaml")).findFirst().orElseThrow();
+        String namespaces = files.keySet().stream().filter(u -> u.endsWith("00-namespaces.yaml")).findFirst()
+                .orElseThrow();
+        for (int k = 1; k < 400; k += 13) {
+            // an edit, a run cancelled after k cancellation checks, another edit, a complete run
+            model.putDiskFile(namespaces, files.get(namespaces).replace("team: storefront", "team: s" + k)
+                    .getBytes(StandardCharsets.UTF_8), false);
+            model.putDiskFile(policies, files.get(policies).replace("app: api", "app: api" + (k % 3))
+                    .getBytes(StandardCharsets.UTF_8), false);
+            java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
+            int limit = k;
+            try {
+                LspDiagnostics.validate(ENGINE, model.snapshot(), new LintOptions(java.util.Set.of(), Map.of(),
+                        () -> checks.incrementAndGet() > limit), cache);
+            } catch (java.util.concurrent.CancellationException expected) {
+                // the run stopped half-way
+            }
+            model.putDiskFile(policies, files.get(policies).replace("app: web", "app: web" + (k % 2))
+                    .getBytes(StandardCharsets.UTF_8), false);
+            assertSame(model, cache);
+        }
+    }
+
     private static void put(WorkspaceModel model, Map<String, String> files, String uri, String text, int version) {
         files.put(uri, text);
         if (model.isOpen(uri)) {
