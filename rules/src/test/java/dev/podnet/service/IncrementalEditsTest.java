@@ -28,8 +28,8 @@ import net.jqwik.api.Provide;
  * namespace and pod labels, the cluster facts of {@code podnet.yaml}, suppression annotations added and removed,
  * documents split with {@code ---} and merged, documents moved between files and duplicated, CRLF line ends, the
  * final line break removed and added, lines added above everything, files reverted to their first text, and
- * documents opened and closed in the editor. The workspace is {@code samples/k8s/shop} with the broken policies, a
- * node-facts document and a flannel conflist (copied into the test resources).
+ * documents opened and closed in the editor. The workspaces are {@code samples/k8s/shop} with the broken policies, a
+ * node-facts document and a flannel conflist (copied into the test resources), and some of the real-report cases.
  */
 class IncrementalEditsTest {
     private static final LintEngine ENGINE = LintEngine.standard();
@@ -53,9 +53,18 @@ class IncrementalEditsTest {
                 Arbitraries.integers().between(0, 500)).as(Edit::new).list().ofMinSize(1).ofMaxSize(10);
     }
 
-    @Property(tries = 40)
-    void incrementalEqualsFromScratch(@ForAll("edits") List<Edit> edits) throws IOException {
-        Map<String, String> original = workspace("/incremental/shop");
+    @Provide
+    Arbitrary<String> roots() {
+        return Arbitraries.of("/incremental/shop", "/cases/001-netpol-default-deny-egress-blocks-dns",
+                "/cases/003-netpol-dns-peers-or-instead-of-and", "/cases/009-netpol-service-port-not-container-port",
+                "/reach-cases/006-netpol-ipblock-used-for-pod-ips", "/reach-cases/008-netpol-ports-split-into-own-rule",
+                "/cases/011-netpol-cni-does-not-enforce-policy", "/reach-cases/004-netpol-policytypes-without-egress");
+    }
+
+    @Property(tries = 60)
+    void incrementalEqualsFromScratch(@ForAll("roots") String root, @ForAll("edits") List<Edit> edits)
+            throws IOException {
+        Map<String, String> original = workspace(root);
         Map<String, String> files = new TreeMap<>(original);
         List<String> uris = new ArrayList<>(files.keySet());
         LspDiagnostics.ReadCache cache = new LspDiagnostics.ReadCache();
