@@ -88,25 +88,31 @@ public final class LspDiagnostics {
      * The re-parsed file {@code now} with each document that did not change since {@code old} replaced by the old
      * document object, so the results the checks keep per document ({@link dev.podnet.lint.LintMemo}) are found
      * again: an edit in one document of a 100-document stream re-checks that document only. A document is unchanged
-     * when it has the same position in the stream, the same kind, the same range and the same text on every line of
-     * that range: then its value tree and every value and key range are the same too (YAML anchors do not cross
-     * documents). The reused document refers to the old {@link dev.podnet.source.SourceText}, whose lines in its
-     * range are the new ones.
+     * when it has the same position in the stream, the same kind, the same range, and the same text from its first
+     * line up to the first line of the next document (or the end of the file), line breaks included: then its value
+     * tree and every value and key range are the same too (YAML anchors do not cross documents). The lines after
+     * the range count because a block scalar with keep chomping ({@code |+}) at the end of a document takes the
+     * blank lines that follow into its value, and the fixes computed on a kept document read its last line's break
+     * ({@code Fixes.insertLinesAfter}). The reused document refers to the old {@link dev.podnet.source.SourceText},
+     * whose lines in that stretch are the new ones (text outside it may differ).
      */
     static SourceFile keepUnchangedDocs(SourceFile old, SourceFile now) {
         if (old.text() == null || now.text() == null || old.docs().isEmpty() || now.docs().isEmpty()) {
             return now;
         }
-        Map<Integer, SourceFile.Doc> before = new HashMap<>();
-        for (SourceFile.Doc d : old.docs()) {
-            before.put(d.doc().index(), d);
+        Map<Integer, Integer> before = new HashMap<>();
+        for (int i = 0; i < old.docs().size(); i++) {
+            before.put(old.docs().get(i).doc().index(), i);
         }
         List<SourceFile.Doc> docs = new ArrayList<>(now.docs().size());
         boolean kept = false;
-        for (SourceFile.Doc d : now.docs()) {
-            SourceFile.Doc o = before.get(d.doc().index());
+        for (int i = 0; i < now.docs().size(); i++) {
+            SourceFile.Doc d = now.docs().get(i);
+            Integer at = before.get(d.doc().index());
+            SourceFile.Doc o = at == null ? null : old.docs().get(at);
             if (o != null && o.kind() == d.kind() && o.doc().docRange().equals(d.doc().docRange())
-                    && sameLines(old.text(), now.text(), d.doc().docRange())) {
+                    && sameText(old.text(), d.doc().docRange().startLine(), stretchEnd(old, at),
+                    now.text(), stretchEnd(now, i))) {
                 docs.add(o);
                 kept = true;
             } else {
@@ -116,17 +122,29 @@ public final class LspDiagnostics {
         return kept ? new SourceFile(now.input(), now.text(), now.parse(), List.copyOf(docs)) : now;
     }
 
-    private static boolean sameLines(dev.podnet.source.SourceText a, dev.podnet.source.SourceText b,
-                                     dev.podnet.source.Range r) {
-        if (r.endLine() >= a.lineCount() || r.endLine() >= b.lineCount()) {
-            return false;
-        }
-        for (int i = r.startLine(); i <= r.endLine(); i++) {
-            if (!a.line(i).equals(b.line(i))) {
-                return false;
+    /**
+     * The line (exclusive) where the stretch of text of the document at position {@code pos} ends: the first line of
+     * the next document that starts after it, else the line count (the end of the file).
+     */
+    private static int stretchEnd(SourceFile f, int pos) {
+        int end = f.docs().get(pos).doc().docRange().endLine();
+        for (int j = pos + 1; j < f.docs().size(); j++) {
+            int s = f.docs().get(j).doc().docRange().startLine();
+            if (s > end) {
+                return s;
             }
         }
-        return true;
+        return f.text().lineCount();
+    }
+
+    /** True when lines {@code from} (inclusive) to {@code aEnd}/{@code bEnd} (exclusive) are the same text. */
+    private static boolean sameText(dev.podnet.source.SourceText a, int from, int aEnd,
+                                    dev.podnet.source.SourceText b, int bEnd) {
+        int as = a.offset(from, 0);
+        int ae = a.offset(aEnd, 0);
+        int bs = b.offset(from, 0);
+        int be = b.offset(bEnd, 0);
+        return ae - as == be - bs && a.text().regionMatches(as, b.text(), bs, ae - as);
     }
 
     /** As {@link #validate(LintEngine, WorkspaceModel.Snapshot, LintOptions)}, reusing unchanged parses. */
