@@ -18,6 +18,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.composer.Composer;
+import org.snakeyaml.engine.v2.events.Event;
+import org.snakeyaml.engine.v2.events.NodeEvent;
+import org.snakeyaml.engine.v2.events.ScalarEvent;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -27,7 +30,9 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.parser.Parser;
 import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.resolver.ScalarResolver;
 import org.snakeyaml.engine.v2.scanner.StreamReader;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
@@ -63,7 +68,19 @@ public final class YamlSourceParser {
 
     /** Parses the whole stream; see the class comment for the findings. */
     public static ParseResult parse(SourceText src) {
-        return new YamlSourceParser(src).run();
+        int flowDepthAt = flowDepthExceeded(src.text());
+        if (flowDepthAt >= 0) {
+            return new ParseResult(src, new ArrayList<>(), new ArrayList<>(List.of(new Diagnostic(src.path(),
+                    src.range(flowDepthAt, flowDepthAt + 1), Severity.ERROR, "SYN004", "nesting deeper than "
+                    + Limits.MAX_DEPTH + " levels; podnet stops reading this file (no manifest nests this deep)"))));
+        }
+        ParseResult fromEvents = new YamlSourceParser(src).fromEvents();
+        return fromEvents != null ? fromEvents : new YamlSourceParser(src).fromNodes();
+    }
+
+    /** True when {@link #parse} reads this text from parser events, false when it falls back to the Composer. */
+    static boolean readsEvents(SourceText src) {
+        return flowDepthExceeded(src.text()) < 0 && new YamlSourceParser(src).fromEvents() != null;
     }
 
     private static final class LimitExceeded extends RuntimeException {
@@ -75,16 +92,8 @@ public final class YamlSourceParser {
         }
     }
 
-    private ParseResult run() {
-        List<SourceDoc> docs = new ArrayList<>();
-        int flowDepthAt = flowDepthExceeded(src.text());
-        if (flowDepthAt >= 0) {
-            diags.add(new Diagnostic(src.path(), src.range(flowDepthAt, flowDepthAt + 1), Severity.ERROR, "SYN004",
-                    "nesting deeper than " + Limits.MAX_DEPTH + " levels; podnet stops reading this file "
-                            + "(no manifest nests this deep)"));
-            return new ParseResult(src, docs, diags);
-        }
-        LoadSettings settings = LoadSettings.builder()
+    private static LoadSettings settings(SourceText src) {
+        return LoadSettings.builder()
                 .setLabel(src.path())
                 .setAllowDuplicateKeys(true)
                 .setMaxAliasesForCollections(Limits.MAX_YAML_ALIASES)
@@ -95,6 +104,213 @@ public final class YamlSourceParser {
                 .setBufferSize(Math.max(1024, Math.min(src.text().length() + 1, 16 * 1024 * 1024)))
                 .setSchema(new CoreSchema())
                 .build();
+    }
+
+    /** Read position inside an open collection while reading events. */
+    private static final class Frame {
+        final boolean map;
+        final ObjectNode object;
+        final ArrayNode array;
+        final String pointer;
+        final int depth;
+        final Optional<Mark> start;
+        /** True when this collection put the value range at {@link #pointer} (it was absent when it started). */
+        final boolean ownsRange;
+        final Frame parent;
+        int index;
+        /** Mapping: a key was read and its value comes next. */
+        boolean expectValue;
+        /** Mapping: the key just read is a plain {@code <<} (merge key). */
+        boolean merge;
+        String name;
+        String childPointer;
+
+        Frame(boolean map, String pointer, int depth, Optional<Mark> start, boolean ownsRange, Frame parent) {
+            this.map = map;
+            this.object = map ? JsonNodeFactory.instance.objectNode() : null;
+            this.array = map ? null : JsonNodeFactory.instance.arrayNode();
+            this.pointer = pointer;
+            this.depth = depth;
+            this.start = start;
+            this.ownsRange = ownsRange;
+            this.parent = parent;
+        }
+    }
+
+    /** Placeholder value range of a collection whose end has not been read yet. */
+    private static final Range OPEN = new Range(-1, -1, -1, -1);
+
+    /**
+     * Reads the stream from parser events, without a node tree, or returns null when the stream holds something
+     * only {@link #fromNodes} reads (an anchor, an alias, a non-scalar key, a document deeper or larger than
+     * {@link Limits}): the caller then parses the whole stream again that way. Every map update, diagnostic and
+     * document happens in the order {@link #fromNodes} does it, so both give the same result.
+     */
+    private ParseResult fromEvents() {
+        List<SourceDoc> docs = new ArrayList<>();
+        LoadSettings settings = settings(src);
+        ScalarResolver resolver = settings.getSchema().getScalarResolver();
+        List<Diagnostic> docDiags = new ArrayList<>();
+        try {
+            Parser parser = new ParserImpl(settings, new StreamReader(settings, src.text()));
+            int index = 0;
+            while (true) {
+                // as Composer.hasNext / next: drop STREAM-START, stop at STREAM-END, drop DOCUMENT-START
+                if (parser.checkEvent(Event.ID.StreamStart)) {
+                    parser.next();
+                }
+                if (parser.checkEvent(Event.ID.StreamEnd)) {
+                    break;
+                }
+                parser.next();
+                SourceDoc doc = document(parser, resolver, index, docDiags);
+                if (doc == null) {
+                    return null;
+                }
+                parser.next(); // DOCUMENT-END
+                // Composer-based reading converts (and so reports duplicate keys) only once DOCUMENT-END was read
+                diags.addAll(docDiags);
+                docDiags.clear();
+                docs.add(doc);
+                index++;
+            }
+        } catch (MarkedYamlEngineException e) {
+            diags.add(syntaxError(e));
+        } catch (YamlEngineException e) {
+            diags.add(engineError(e));
+        } catch (StackOverflowError e) {
+            diags.add(tooDeep());
+        }
+        return new ParseResult(src, docs, diags);
+    }
+
+    /** Reads one document's events up to (not including) DOCUMENT-END; null to fall back (see fromEvents). */
+    private SourceDoc document(Parser parser, ScalarResolver resolver, int index, List<Diagnostic> docDiags) {
+        values = new HashMap<>();
+        keys = new HashMap<>();
+        // Values once aliases are followed, as expandedSize counts them: every value plus one per mapping entry.
+        // It is at least the number of values convert() counts against its budget.
+        long expanded = 0;
+        Frame top = null;
+        while (true) {
+            Event ev = parser.next();
+            Event.ID id = ev.getEventId();
+            if (top != null && top.map && !top.expectValue) {
+                if (id == Event.ID.MappingEnd) {
+                    JsonNode done = top.object;
+                    Range r = range(top.start, ev.getEndMark());
+                    if (top.ownsRange) {
+                        values.put(top.pointer, r);
+                    }
+                    top = top.parent;
+                    if (top == null) {
+                        return new SourceDoc(src, index, done, values, keys, r);
+                    }
+                    attach(top, done);
+                    continue;
+                }
+                if (id != Event.ID.Scalar || ((ScalarEvent) ev).getAnchor().isPresent()) {
+                    return null; // an alias, anchor or collection as key
+                }
+                ScalarEvent k = (ScalarEvent) ev;
+                String name = k.getValue();
+                top.expectValue = true;
+                if ("<<".equals(name) && k.isPlain()) {
+                    top.merge = true;
+                    continue;
+                }
+                String childPtr = SourceDoc.child(top.pointer, name);
+                Range keyRange = range(k.getStartMark(), k.getEndMark());
+                if (top.object.has(name)) {
+                    docDiags.add(duplicateKey(name, keyRange, keys.get(childPtr)));
+                }
+                keys.put(childPtr, keyRange);
+                values.remove(childPtr);
+                top.name = name;
+                top.childPointer = childPtr;
+                continue;
+            }
+            if (id == Event.ID.SequenceEnd) {
+                JsonNode done = top.array;
+                Range r = range(top.start, ev.getEndMark());
+                if (top.ownsRange) {
+                    values.put(top.pointer, r);
+                }
+                top = top.parent;
+                if (top == null) {
+                    return new SourceDoc(src, index, done, values, keys, r);
+                }
+                attach(top, done);
+                continue;
+            }
+            // a value: the document's root, a sequence item or a mapping value
+            if (id == Event.ID.Alias || ((NodeEvent) ev).getAnchor().isPresent()) {
+                return null;
+            }
+            String pointer;
+            int depth;
+            if (top == null) {
+                pointer = "";
+                depth = 0;
+            } else if (top.map) {
+                pointer = top.merge ? top.pointer : top.childPointer;
+                depth = top.depth + 1;
+                expanded++;
+            } else {
+                pointer = SourceDoc.child(top.pointer, top.index);
+                depth = top.depth + 1;
+            }
+            if (++expanded > Limits.MAX_YAML_NODES || depth > Limits.MAX_DEPTH) {
+                return null;
+            }
+            if (id == Event.ID.Scalar) {
+                ScalarEvent s = (ScalarEvent) ev;
+                Tag tag = tag(s, resolver);
+                Range r = range(s.getStartMark(), s.getEndMark());
+                if (top == null && tag.equals(Tag.NULL)) {
+                    values.put("", r);
+                    return new SourceDoc(src, index, MissingNode.getInstance(), values, keys, r);
+                }
+                values.putIfAbsent(pointer, r);
+                JsonNode v = scalar(s.getValue(), tag);
+                if (top == null) {
+                    return new SourceDoc(src, index, v, values, keys, r);
+                }
+                attach(top, v);
+            } else {
+                boolean owns = values.putIfAbsent(pointer, OPEN) == null;
+                top = new Frame(id == Event.ID.MappingStart, pointer, depth, ev.getStartMark(), owns, top);
+            }
+        }
+    }
+
+    private static void attach(Frame parent, JsonNode value) {
+        if (!parent.map) {
+            parent.array.add(value);
+            parent.index++;
+            return;
+        }
+        if (parent.merge) {
+            mergeInto(parent.object, value);
+        } else {
+            parent.object.set(parent.name, value);
+        }
+        parent.expectValue = false;
+        parent.merge = false;
+    }
+
+    /** The scalar's tag exactly as snakeyaml-engine's Composer.composeScalarNode assigns it. */
+    private static Tag tag(ScalarEvent s, ScalarResolver resolver) {
+        Optional<String> tag = s.getTag();
+        if (tag.isEmpty() || tag.get().equals("!")) {
+            return resolver.resolve(s.getValue(), s.getImplicit().canOmitTagInPlainScalar());
+        }
+        return new Tag(tag.get());
+    }
+
+    private ParseResult fromNodes() {
+        List<SourceDoc> docs = new ArrayList<>();
+        LoadSettings settings = settings(src);
         try {
             Composer composer = new Composer(settings, new ParserImpl(settings, new StreamReader(settings,
                     src.text())));
@@ -128,17 +344,32 @@ public final class YamlSourceParser {
         } catch (MarkedYamlEngineException e) {
             diags.add(syntaxError(e));
         } catch (YamlEngineException e) {
-            String m = String.valueOf(e.getMessage());
-            boolean aliases = m.contains("aliases") || m.contains("alias");
-            diags.add(new Diagnostic(src.path(), Range.FILE_START, Severity.ERROR, aliases ? "SYN004" : "SYN001",
-                    aliases ? "too many YAML aliases (more than " + Limits.MAX_YAML_ALIASES + "): podnet refuses "
-                            + "alias bombs; expand the aliases or split the file"
-                            : "invalid YAML: " + firstLine(m)));
+            diags.add(engineError(e));
         } catch (StackOverflowError e) {
-            diags.add(new Diagnostic(src.path(), Range.FILE_START, Severity.ERROR, "SYN004",
-                    "nesting too deep to read; podnet stops reading this file"));
+            diags.add(tooDeep());
         }
         return new ParseResult(src, docs, diags);
+    }
+
+    private Diagnostic engineError(YamlEngineException e) {
+        String m = String.valueOf(e.getMessage());
+        boolean aliases = m.contains("aliases") || m.contains("alias");
+        return new Diagnostic(src.path(), Range.FILE_START, Severity.ERROR, aliases ? "SYN004" : "SYN001",
+                aliases ? "too many YAML aliases (more than " + Limits.MAX_YAML_ALIASES + "): podnet refuses "
+                        + "alias bombs; expand the aliases or split the file"
+                        : "invalid YAML: " + firstLine(m));
+    }
+
+    private Diagnostic tooDeep() {
+        return new Diagnostic(src.path(), Range.FILE_START, Severity.ERROR, "SYN004",
+                "nesting too deep to read; podnet stops reading this file");
+    }
+
+    private Diagnostic duplicateKey(String name, Range keyRange, Range first) {
+        return new Diagnostic(src.path(), keyRange, Severity.WARNING, "SYN002",
+                "duplicate key \"" + name + "\": the API server rejects it and kubectl keeps only the last "
+                        + "value; remove one of the two", first == null ? List.of()
+                : List.of(new Diagnostic.Related(src.path(), first, "first \"" + name + "\" here")));
     }
 
     /** Number of distinct nodes (aliases counted once). */
@@ -231,7 +462,7 @@ public final class YamlSourceParser {
         }
         values.putIfAbsent(pointer, range(node));
         if (node instanceof ScalarNode s) {
-            return scalar(s);
+            return scalar(s.getValue(), s.getTag());
         }
         if (inProgress.put(node, Boolean.TRUE) != null) {
             throw new LimitExceeded("recursive YAML alias (a collection that contains itself); remove the alias",
@@ -259,11 +490,7 @@ public final class YamlSourceParser {
                 String childPtr = SourceDoc.child(pointer, name);
                 Range keyRange = range(k);
                 if (o.has(name)) {
-                    Range first = keys.get(childPtr);
-                    diags.add(new Diagnostic(src.path(), keyRange, Severity.WARNING, "SYN002",
-                            "duplicate key \"" + name + "\": the API server rejects it and kubectl keeps only the last "
-                                    + "value; remove one of the two", first == null ? List.of()
-                            : List.of(new Diagnostic.Related(src.path(), first, "first \"" + name + "\" here"))));
+                    diags.add(duplicateKey(name, keyRange, keys.get(childPtr)));
                 }
                 keys.put(childPtr, keyRange);
                 values.remove(childPtr);
@@ -287,9 +514,7 @@ public final class YamlSourceParser {
         }
     }
 
-    private JsonNode scalar(ScalarNode s) {
-        String v = s.getValue();
-        Tag tag = s.getTag();
+    private static JsonNode scalar(String v, Tag tag) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         try {
             if (tag.equals(Tag.NULL)) {
@@ -324,8 +549,10 @@ public final class YamlSourceParser {
     }
 
     private Range range(Node n) {
-        Optional<Mark> s = n.getStartMark();
-        Optional<Mark> e = n.getEndMark();
+        return range(n.getStartMark(), n.getEndMark());
+    }
+
+    private Range range(Optional<Mark> s, Optional<Mark> e) {
         if (s.isEmpty()) {
             return Range.FILE_START;
         }
