@@ -32,7 +32,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
 import org.snakeyaml.engine.v2.parser.Parser;
 import org.snakeyaml.engine.v2.parser.ParserImpl;
-import org.snakeyaml.engine.v2.resolver.ScalarResolver;
+import org.snakeyaml.engine.v2.resolver.CoreScalarResolver;
 import org.snakeyaml.engine.v2.scanner.StreamReader;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
@@ -56,31 +56,40 @@ public final class YamlSourceParser {
     private int nodeBudget;
     private final IdentityHashMap<Node, Boolean> inProgress = new IdentityHashMap<>();
 
-    private YamlSourceParser(SourceText src) {
+    private YamlSourceParser(SourceText src, boolean hasSurrogates) {
         this.src = src;
-        String t = src.text();
-        boolean s = false;
-        for (int i = 0; i < t.length() && !s; i++) {
-            s = Character.isSurrogate(t.charAt(i));
-        }
-        this.hasSurrogates = s;
+        this.hasSurrogates = hasSurrogates;
     }
 
     /** Parses the whole stream; see the class comment for the findings. */
     public static ParseResult parse(SourceText src) {
-        int flowDepthAt = flowDepthExceeded(src.text());
+        // One copy of the text for the two pre-scans: loops over a char[] cost a fraction of String.charAt loops
+        // when the JIT stops at C1, as the CLI launcher has it.
+        char[] chars = src.text().toCharArray();
+        int flowDepthAt = flowDepthExceeded(chars);
         if (flowDepthAt >= 0) {
             return new ParseResult(src, new ArrayList<>(), new ArrayList<>(List.of(new Diagnostic(src.path(),
                     src.range(flowDepthAt, flowDepthAt + 1), Severity.ERROR, "SYN004", "nesting deeper than "
                     + Limits.MAX_DEPTH + " levels; podnet stops reading this file (no manifest nests this deep)"))));
         }
-        ParseResult fromEvents = new YamlSourceParser(src).fromEvents();
-        return fromEvents != null ? fromEvents : new YamlSourceParser(src).fromNodes();
+        boolean surrogates = hasSurrogates(chars);
+        ParseResult fromEvents = new YamlSourceParser(src, surrogates).fromEvents();
+        return fromEvents != null ? fromEvents : new YamlSourceParser(src, surrogates).fromNodes();
     }
 
     /** True when {@link #parse} reads this text from parser events, false when it falls back to the Composer. */
     static boolean readsEvents(SourceText src) {
-        return flowDepthExceeded(src.text()) < 0 && new YamlSourceParser(src).fromEvents() != null;
+        char[] chars = src.text().toCharArray();
+        return flowDepthExceeded(chars) < 0 && new YamlSourceParser(src, hasSurrogates(chars)).fromEvents() != null;
+    }
+
+    private static boolean hasSurrogates(char[] t) {
+        for (char c : t) {
+            if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static final class LimitExceeded extends RuntimeException {
@@ -92,6 +101,9 @@ public final class YamlSourceParser {
         }
     }
 
+    /** The YAML 1.2 core schema; its scalar resolver is read-only once built, so all parses share one. */
+    private static final CoreSchema SCHEMA = new CoreSchema();
+
     private static LoadSettings settings(SourceText src) {
         return LoadSettings.builder()
                 .setLabel(src.path())
@@ -102,7 +114,7 @@ public final class YamlSourceParser {
                 // A buffer the size of the text: snakeyaml-engine's StreamReader copies its window on every refill,
                 // which is quadratic for one very long scalar (a 10 MB annotation) with the 1 KiB default.
                 .setBufferSize(Math.max(1024, Math.min(src.text().length() + 1, 16 * 1024 * 1024)))
-                .setSchema(new CoreSchema())
+                .setSchema(SCHEMA)
                 .build();
     }
 
@@ -149,7 +161,6 @@ public final class YamlSourceParser {
     private ParseResult fromEvents() {
         List<SourceDoc> docs = new ArrayList<>();
         LoadSettings settings = settings(src);
-        ScalarResolver resolver = settings.getSchema().getScalarResolver();
         List<Diagnostic> docDiags = new ArrayList<>();
         try {
             Parser parser = new ParserImpl(settings, new StreamReader(settings, src.text()));
@@ -163,7 +174,7 @@ public final class YamlSourceParser {
                     break;
                 }
                 parser.next();
-                SourceDoc doc = document(parser, resolver, index, docDiags);
+                SourceDoc doc = document(parser, index, docDiags);
                 if (doc == null) {
                     return null;
                 }
@@ -178,6 +189,8 @@ public final class YamlSourceParser {
             diags.add(syntaxError(e));
         } catch (YamlEngineException e) {
             diags.add(engineError(e));
+        } catch (NumberFormatException e) {
+            diags.add(escapeCutShort());
         } catch (StackOverflowError e) {
             diags.add(tooDeep());
         }
@@ -185,7 +198,7 @@ public final class YamlSourceParser {
     }
 
     /** Reads one document's events up to (not including) DOCUMENT-END; null to fall back (see fromEvents). */
-    private SourceDoc document(Parser parser, ScalarResolver resolver, int index, List<Diagnostic> docDiags) {
+    private SourceDoc document(Parser parser, int index, List<Diagnostic> docDiags) {
         values = new HashMap<>();
         keys = new HashMap<>();
         // Values once aliases are followed, as expandedSize counts them: every value plus one per mapping entry.
@@ -265,7 +278,7 @@ public final class YamlSourceParser {
             }
             if (id == Event.ID.Scalar) {
                 ScalarEvent s = (ScalarEvent) ev;
-                Tag tag = tag(s, resolver);
+                Tag tag = tag(s);
                 Range r = range(s.getStartMark(), s.getEndMark());
                 if (top == null && tag.equals(Tag.NULL)) {
                     values.put("", r);
@@ -299,13 +312,75 @@ public final class YamlSourceParser {
         parent.merge = false;
     }
 
-    /** The scalar's tag exactly as snakeyaml-engine's Composer.composeScalarNode assigns it. */
-    private static Tag tag(ScalarEvent s, ScalarResolver resolver) {
+    /**
+     * The scalar's tag exactly as snakeyaml-engine's {@code Composer.composeScalarNode} assigns it: its explicit tag,
+     * else the core schema's resolution ({@code !!str} unless it is a plain scalar).
+     */
+    private static Tag tag(ScalarEvent s) {
         Optional<String> tag = s.getTag();
         if (tag.isEmpty() || tag.get().equals("!")) {
-            return resolver.resolve(s.getValue(), s.getImplicit().canOmitTagInPlainScalar());
+            return s.getImplicit().canOmitTagInPlainScalar() ? RESOLVER.resolvePlain(s.getValue()) : Tag.STR;
         }
         return new Tag(tag.get());
+    }
+
+    private static final CoreResolver RESOLVER = new CoreResolver();
+
+    /**
+     * snakeyaml-engine's core schema resolver (its regular expressions and tables unchanged) that skips the regular
+     * expressions when none can match. The library keeps them per first character, plus a list tried for every
+     * scalar: here {@code ^$} and the null expression {@code ^(?:~|null|Null|NULL| )$}, which only match the empty
+     * string or a scalar starting with one of {@code ~nN } and a space. When the library registers anything else for
+     * every scalar, {@link #resolvePlain} always asks the regular expressions.
+     */
+    static final class CoreResolver extends CoreScalarResolver {
+        private static final String NULL_PATTERN = "^(?:~|null|Null|NULL| )$";
+        // No initializers: the super constructor fills these through addImplicitResolver before they would run.
+        private boolean[] asciiFirst;
+        private java.util.Set<Character> otherFirst;
+        private boolean unknownForAnyFirst;
+
+        @Override
+        public void addImplicitResolver(Tag tag, java.util.regex.Pattern regexp, String first) {
+            super.addImplicitResolver(tag, regexp, first);
+            if (asciiFirst == null) {
+                asciiFirst = new boolean[128];
+                otherFirst = new java.util.HashSet<>();
+            }
+            // as BaseScalarResolver.addImplicitResolver: no first characters, or the character 0, means "any"
+            boolean any = first == null || first.indexOf('\0') >= 0;
+            if (first != null) {
+                for (char c : first.toCharArray()) {
+                    mayStart(c);
+                }
+            }
+            if (any) {
+                if (regexp == CoreScalarResolver.NULL && NULL_PATTERN.equals(regexp.pattern())) {
+                    "~nN ".chars().forEach(c -> mayStart((char) c));
+                } else if (regexp != EMPTY) {
+                    unknownForAnyFirst = true;
+                }
+            }
+        }
+
+        private void mayStart(char c) {
+            if (c < 128) {
+                asciiFirst[c] = true;
+            } else {
+                otherFirst.add(c);
+            }
+        }
+
+        /** Same as {@code resolve(value, true)}. */
+        Tag resolvePlain(String value) {
+            if (!value.isEmpty() && !unknownForAnyFirst) {
+                char c = value.charAt(0);
+                if (c < 128 ? !asciiFirst[c] : !otherFirst.contains(c)) {
+                    return Tag.STR;
+                }
+            }
+            return resolve(value, true);
+        }
     }
 
     private ParseResult fromNodes() {
@@ -345,6 +420,8 @@ public final class YamlSourceParser {
             diags.add(syntaxError(e));
         } catch (YamlEngineException e) {
             diags.add(engineError(e));
+        } catch (NumberFormatException e) {
+            diags.add(escapeCutShort());
         } catch (StackOverflowError e) {
             diags.add(tooDeep());
         }
@@ -358,6 +435,18 @@ public final class YamlSourceParser {
                 aliases ? "too many YAML aliases (more than " + Limits.MAX_YAML_ALIASES + "): podnet refuses "
                         + "alias bombs; expand the aliases or split the file"
                         : "invalid YAML: " + firstLine(m));
+    }
+
+    /**
+     * snakeyaml-engine 2.9's scanner throws a bare NumberFormatException (no mark) when the text ends right after
+     * a hexadecimal escape's letter (x, u or U after a backslash) in a double-quoted string: reported as the unclosed
+     * string it is, at the end of the text (where the scanner reports a string that ends after one hex digit).
+     */
+    private Diagnostic escapeCutShort() {
+        int line = src.lineCount() - 1;
+        int column = src.line(line).length();
+        return new Diagnostic(src.path(), new Range(line, column, line, column + 1), Severity.ERROR, "SYN001",
+                "invalid YAML: a quoted string is never closed; add the closing quote");
     }
 
     private Diagnostic tooDeep() {
@@ -415,12 +504,12 @@ public final class YamlSourceParser {
     }
 
     /** Offset where flow-collection nesting ({@code [} / {@code {}) first exceeds the limit, or -1. */
-    static int flowDepthExceeded(String t) {
+    static int flowDepthExceeded(char[] t) {
         int depth = 0;
         char quote = 0;
         boolean comment = false;
-        for (int i = 0; i < t.length(); i++) {
-            char c = t.charAt(i);
+        for (int i = 0; i < t.length; i++) {
+            char c = t[i];
             if (comment) {
                 if (c == '\n') {
                     comment = false;
@@ -437,7 +526,7 @@ public final class YamlSourceParser {
             }
             switch (c) {
                 case '"', '\'' -> quote = c;
-                case '#' -> comment = i == 0 || Character.isWhitespace(t.charAt(i - 1));
+                case '#' -> comment = i == 0 || Character.isWhitespace(t[i - 1]);
                 case '[', '{' -> {
                     if (++depth > Limits.MAX_DEPTH) {
                         return i;

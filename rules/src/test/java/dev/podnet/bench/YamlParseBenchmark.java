@@ -19,8 +19,9 @@ import java.util.stream.Stream;
 /**
  * Parse-only benchmark of {@link YamlSourceParser#parse}: reads every {@code .yaml}/{@code .yml} file of a folder
  * into memory, then parses all of them once from a cold JVM (the pass the CLI pays) and then {@code passes} more
- * times (warm). Prints, per pass, the wall-clock and CPU time of the benchmark thread in milliseconds, plus the
- * number of documents and diagnostics (the same for every pass and both parsers).
+ * times (warm). Prints, per pass, the wall-clock and CPU time of the benchmark thread in milliseconds, the bytes it
+ * allocated (a figure that does not move with the machine's load) and the number of documents and diagnostics (the
+ * same for every pass and both parsers).
  *
  * <p>Run (see bench/README.md): {@code java -cp ... dev.podnet.bench.YamlParseBenchmark FOLDER [passes] [--legacy]}.
  * {@code --legacy} times {@link LegacyYamlSourceParser}, the frozen copy of the Composer-based parser kept in the
@@ -54,10 +55,13 @@ public final class YamlParseBenchmark {
         System.out.printf("%s parser, %d files, %.1f MB%n", legacy ? "legacy (Composer)" : "current", texts.size(),
                 bytes / 1e6);
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean alloc = (com.sun.management.ThreadMXBean) mx;
+        long tid = Thread.currentThread().getId();
         long[] cpu = new long[passes + 1];
         for (int pass = 0; pass <= passes; pass++) {
             long w0 = System.nanoTime();
             long c0 = mx.getCurrentThreadCpuTime();
+            long a0 = alloc.getThreadAllocatedBytes(tid);
             int docs = 0;
             int diags = 0;
             for (SourceText t : texts) {
@@ -66,9 +70,10 @@ public final class YamlParseBenchmark {
                 diags += r.diagnostics().size();
             }
             cpu[pass] = mx.getCurrentThreadCpuTime() - c0;
-            System.out.printf("pass %d%s: %d ms wall, %d ms CPU (%d docs, %d diagnostics)%n", pass,
-                    pass == 0 ? " (cold)" : "", (System.nanoTime() - w0) / 1_000_000, cpu[pass] / 1_000_000, docs,
-                    diags);
+            long allocated = alloc.getThreadAllocatedBytes(tid) - a0;
+            System.out.printf("pass %d%s: %d ms wall, %d ms CPU, %d MB allocated (%d docs, %d diagnostics)%n", pass,
+                    pass == 0 ? " (cold)" : "", (System.nanoTime() - w0) / 1_000_000, cpu[pass] / 1_000_000,
+                    allocated / 1_000_000, docs, diags);
         }
         if (passes > 0) {
             long[] warm = Arrays.copyOfRange(cpu, 1, cpu.length);

@@ -26,10 +26,50 @@ class YamlParserEquivalenceTest {
         String text = RandomYaml.mutate(random, RandomYaml.stream(random));
         SourceText src = new SourceText("r.yaml", text);
         ParseResult now = YamlSourceParser.parse(src);
-        assertSame(text, now, LegacyYamlSourceParser.parse(src));
+        ParseResult before;
+        try {
+            before = LegacyYamlSourceParser.parse(src);
+        } catch (NumberFormatException e) {
+            // the one crash of the old parser: a hex escape (backslash x, u or U) cut off by the end of the text
+            assertThat(now.diagnostics()).last().satisfies(d -> {
+                assertThat(d.rule()).isEqualTo("SYN001");
+                assertThat(d.message()).contains("quoted string is never closed");
+                assertThat(d.range().startLine()).isEqualTo(src.lineCount() - 1);
+            });
+            Statistics.label("path").collect("old parser crashed");
+            return;
+        }
+        assertSame(text, now, before);
         Statistics.label("path").collect(YamlSourceParser.readsEvents(src) ? "events" : "composer fallback");
         Statistics.label("outcome").collect(now.hasErrors() ? "error" : now.diagnostics().isEmpty() ? "clean"
                 : "warnings");
+    }
+
+    @Test
+    void theResolverShortcutAgreesWithTheCoreSchemaResolver() {
+        YamlSourceParser.CoreResolver fast = new YamlSourceParser.CoreResolver();
+        org.snakeyaml.engine.v2.resolver.ScalarResolver core = new org.snakeyaml.engine.v2.schema.CoreSchema()
+                .getScalarResolver();
+        List<String> values = new ArrayList<>(List.of("", " ", "~", "null", "Null", "NULL", "nULL", "true", "TRUE",
+                "tRUE", "False", "0", "-1", "+.inf", ".nan", "0x1f", "0o7", "1e3", "${A}", "$", "x", "N", "n"));
+        for (char c = 0; c < Character.MAX_VALUE; c++) {
+            values.add(String.valueOf(c));
+            values.add(c + "ull");
+            values.add(c + "1");
+            values.add(c + "rue");
+        }
+        Random random = new Random(3);
+        String alphabet = "~nNtTfF0123456789.+-_xXoOeEaAlLsSuUrR $ {}:/";
+        for (int i = 0; i < 100_000; i++) {
+            StringBuilder b = new StringBuilder();
+            for (int n = random.nextInt(7); n > 0; n--) {
+                b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            values.add(b.toString());
+        }
+        for (String v : values) {
+            assertThat(fast.resolvePlain(v)).as("'%s'", v).isEqualTo(core.resolve(v, true));
+        }
     }
 
     @Test
@@ -144,8 +184,11 @@ class YamlParserEquivalenceTest {
             assertThat(a.source()).as(where).isSameAs(b.source());
             assertThat(a.root()).as(where).isEqualTo(b.root());
             assertThat(classes(a.root())).as(where).isEqualTo(classes(b.root()));
-            assertThat(a.valueRanges()).as("value ranges, " + where).isEqualTo(b.valueRanges());
-            assertThat(a.keyRanges()).as("key ranges, " + where).isEqualTo(b.keyRanges());
+            // the same entries in the same iteration order (Fixes and InventoryFeatures iterate the maps)
+            assertThat(List.copyOf(a.valueRanges().entrySet())).as("value ranges, " + where)
+                    .isEqualTo(List.copyOf(b.valueRanges().entrySet()));
+            assertThat(List.copyOf(a.keyRanges().entrySet())).as("key ranges, " + where)
+                    .isEqualTo(List.copyOf(b.keyRanges().entrySet()));
             assertThat(a.docRange()).as(where).isEqualTo(b.docRange());
         }
     }
