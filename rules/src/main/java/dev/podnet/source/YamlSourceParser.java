@@ -505,6 +505,16 @@ public final class YamlSourceParser {
 
     /** Offset where flow-collection nesting ({@code [} / {@code {}) first exceeds the limit, or -1. */
     static int flowDepthExceeded(char[] t) {
+        // Fewer openers than the limit in the whole text (every manifest): no need to follow quotes and comments.
+        int openers = 0;
+        for (char c : t) {
+            if (c == '[' || c == '{') {
+                openers++;
+            }
+        }
+        if (openers <= Limits.MAX_DEPTH) {
+            return -1;
+        }
         int depth = 0;
         char quote = 0;
         boolean comment = false;
