@@ -55,6 +55,8 @@ public final class YamlSourceParser {
     private Map<String, Range> keys;
     private int nodeBudget;
     private final IdentityHashMap<Node, Boolean> inProgress = new IdentityHashMap<>();
+    /** Core-schema tags of the plain values resolved so far (see {@link #tag}). */
+    private final Map<String, Tag> resolved = new HashMap<>();
 
     private YamlSourceParser(SourceText src, boolean hasSurrogates) {
         this.src = src;
@@ -316,10 +318,26 @@ public final class YamlSourceParser {
      * The scalar's tag exactly as snakeyaml-engine's {@code Composer.composeScalarNode} assigns it: its explicit tag,
      * else the core schema's resolution ({@code !!str} unless it is a plain scalar).
      */
-    private static Tag tag(ScalarEvent s) {
+    private Tag tag(ScalarEvent s) {
         Optional<String> tag = s.getTag();
         if (tag.isEmpty() || tag.get().equals("!")) {
-            return s.getImplicit().canOmitTagInPlainScalar() ? RESOLVER.resolvePlain(s.getValue()) : Tag.STR;
+            if (!s.getImplicit().canOmitTagInPlainScalar()) {
+                return Tag.STR;
+            }
+            String v = s.getValue();
+            if (!RESOLVER.mayMatch(v)) {
+                return Tag.STR;
+            }
+            // Plain values a core-schema expression may match repeat within a file (TCP, 8080, an API group):
+            // resolve each distinct one once.
+            Tag t = resolved.get(v);
+            if (t == null) {
+                t = RESOLVER.resolve(v, true);
+                if (resolved.size() < 4096) {
+                    resolved.put(v, t);
+                }
+            }
+            return t;
         }
         return new Tag(tag.get());
     }
@@ -371,15 +389,18 @@ public final class YamlSourceParser {
             }
         }
 
+        /** False when {@code resolve(value, true)} is {@code !!str} without trying an expression. */
+        boolean mayMatch(String value) {
+            if (value.isEmpty() || unknownForAnyFirst) {
+                return true;
+            }
+            char c = value.charAt(0);
+            return c < 128 ? asciiFirst[c] : otherFirst.contains(c);
+        }
+
         /** Same as {@code resolve(value, true)}. */
         Tag resolvePlain(String value) {
-            if (!value.isEmpty() && !unknownForAnyFirst) {
-                char c = value.charAt(0);
-                if (c < 128 ? !asciiFirst[c] : !otherFirst.contains(c)) {
-                    return Tag.STR;
-                }
-            }
-            return resolve(value, true);
+            return mayMatch(value) ? resolve(value, true) : Tag.STR;
         }
     }
 
