@@ -37,15 +37,24 @@ import org.snakeyaml.engine.v2.scanner.StreamReader;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
- * Parses a YAML stream (one or more {@code ---}-separated documents, YAML 1.2 core schema) with
- * snakeyaml-engine's composer, keeping the range of every value and key. Each document becomes one
- * {@link SourceDoc}.
+ * Parses a YAML stream (one or more {@code ---}-separated documents, YAML 1.2 core schema) with snakeyaml-engine,
+ * keeping the range of every value and key. Each document becomes one {@link SourceDoc}: a Jackson tree (ints as
+ * {@code IntNode}, {@code LongNode} or {@code BigIntegerNode} by size, floats as {@code DecimalNode}, infinities and
+ * NaN as text, merge keys {@code <<} applied) plus JSON pointer to range maps.
+ *
+ * <p>How: a pre-scan of the text refuses flow nesting ({@code [}, {@code {}) deeper than {@link Limits#MAX_DEPTH}.
+ * Then the tree and the range maps are built straight from snakeyaml-engine's parser events ({@code ParserImpl}),
+ * with no node tree: each scalar's tag is the one snakeyaml-engine's {@code Composer} would give it (explicit tag,
+ * else the core schema's resolver, whose regular expressions run only for plain values whose first character one
+ * of them accepts). A stream holding an anchor, an alias or a non-scalar key, or a document deeper or larger than
+ * {@link Limits}, is read again with the {@code Composer}, whose node tree the alias-bomb, recursion and size checks
+ * walk. Both ways give the same documents, ranges and findings (see {@code YamlParserEquivalenceTest}).
  *
  * <p>Findings: {@code SYN001} (error) for a syntax error (tab indentation, bad indentation, unclosed quote or
  * bracket) at the parser's mark with a plain message; {@code SYN002} (warning) for a duplicate key (the API server
- * rejects duplicate keys in strict decoding; kubectl keeps the last); {@code SYN004} (error) when the stream
- * exceeds {@link Limits} (aliases, expanded size, nesting). Documents before an error are kept; never throws for
- * bad input.
+ * rejects duplicate keys in strict decoding; kubectl keeps the last), reported once its document was read to the
+ * end; {@code SYN004} (error) when the stream exceeds {@link Limits} (aliases, expanded size, nesting). Documents
+ * before an error are kept; never throws for bad input.
  */
 public final class YamlSourceParser {
     private final SourceText src;
@@ -151,6 +160,42 @@ public final class YamlSourceParser {
         }
     }
 
+    /**
+     * Gives up on a stream the heap cannot hold. The event path keeps less per value than a node tree does, so on a
+     * heap too small for the file the JVM (serial collector: no GC overhead limit) can run back-to-back full
+     * collections for many minutes instead of failing with OutOfMemoryError. Every 4,096 events this looks at the
+     * time spent in collections: when over 90% of a window of at least two seconds went to them, it throws
+     * OutOfMemoryError at once, which callers handle as for any other (LintEngine reports SYN004).
+     */
+    private static final class HeapGuard {
+        private static final List<java.lang.management.GarbageCollectorMXBean> GCS =
+                java.lang.management.ManagementFactory.getGarbageCollectorMXBeans();
+        private long windowStart = System.nanoTime();
+        private long gcAtStart = gcMillis();
+
+        private static long gcMillis() {
+            long t = 0;
+            for (java.lang.management.GarbageCollectorMXBean gc : GCS) {
+                t += Math.max(0, gc.getCollectionTime());
+            }
+            return t;
+        }
+
+        void check() {
+            long now = System.nanoTime();
+            long elapsedMillis = (now - windowStart) / 1_000_000;
+            if (elapsedMillis < 2000) {
+                return;
+            }
+            long gc = gcMillis();
+            if (gc - gcAtStart > elapsedMillis * 9 / 10) {
+                throw new OutOfMemoryError("over 90% of the last " + elapsedMillis + " ms went to garbage collection");
+            }
+            windowStart = now;
+            gcAtStart = gc;
+        }
+    }
+
     /** Placeholder value range of a collection whose end has not been read yet. */
     private static final Range OPEN = new Range(-1, -1, -1, -1);
 
@@ -207,9 +252,14 @@ public final class YamlSourceParser {
         // It is at least the number of values convert() counts against its budget.
         long expanded = 0;
         Frame top = null;
+        int events = 0;
+        HeapGuard guard = new HeapGuard();
         while (true) {
             Event ev = parser.next();
             Event.ID id = ev.getEventId();
+            if ((++events & 4095) == 0) {
+                guard.check();
+            }
             if (top != null && top.map && !top.expectValue) {
                 if (id == Event.ID.MappingEnd) {
                     JsonNode done = top.object;

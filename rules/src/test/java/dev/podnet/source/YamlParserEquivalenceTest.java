@@ -72,6 +72,19 @@ class YamlParserEquivalenceTest {
         }
     }
 
+    @Property(tries = 300)
+    void pointerTokensEscapeAsBefore(@ForAll Random random) {
+        String alphabet = "ab~/0~1/\u00e9\uD83D\uDE00";
+        StringBuilder token = new StringBuilder();
+        for (int n = random.nextInt(8); n > 0; n--) {
+            token.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        String t = token.toString();
+        assertThat(SourceDoc.child("/a~1b", t)).isEqualTo("/a~1b" + "/" + t.replace("~", "~0").replace("/", "~1"));
+        int index = random.nextInt(100_000);
+        assertThat(SourceDoc.child("/x", index)).isEqualTo("/x" + "/" + index);
+    }
+
     @Test
     void randomStreamsMostlyTakeTheEventPath() {
         Random random = new Random(7);
