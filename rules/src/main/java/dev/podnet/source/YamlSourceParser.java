@@ -163,7 +163,8 @@ public final class YamlSourceParser {
     /**
      * Gives up on a stream the heap cannot hold. The event path keeps less per value than a node tree does, so on a
      * heap too small for the file the JVM (serial collector: no GC overhead limit) can run back-to-back full
-     * collections for many minutes instead of failing with OutOfMemoryError. Every 4,096 events this looks at the
+     * collections for many minutes instead of failing with OutOfMemoryError (each event then waits for a full
+     * collection). Every 64 events this looks at the
      * time spent in collections: when over 90% of a window of at least two seconds went to them, it throws
      * OutOfMemoryError at once, which callers handle as for any other (LintEngine reports SYN004).
      */
@@ -257,7 +258,7 @@ public final class YamlSourceParser {
         while (true) {
             Event ev = parser.next();
             Event.ID id = ev.getEventId();
-            if ((++events & 4095) == 0) {
+            if ((++events & 63) == 0) {
                 guard.check();
             }
             if (top != null && top.map && !top.expectValue) {
