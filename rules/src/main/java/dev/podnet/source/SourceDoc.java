@@ -74,11 +74,13 @@ public record SourceDoc(SourceText source, int index, JsonNode root, Map<String,
 
     /** Appends one reference token to a pointer, escaping {@code ~} and {@code /} as RFC 6901 requires. */
     public static String child(String pointer, String token) {
-        return pointer + "/" + token.replace("~", "~0").replace("/", "~1");
+        String t = token.indexOf('~') < 0 && token.indexOf('/') < 0 ? token
+                : token.replace("~", "~0").replace("/", "~1");
+        return new StringBuilder(pointer.length() + 1 + t.length()).append(pointer).append('/').append(t).toString();
     }
 
     /** Appends an array index to a pointer. */
     public static String child(String pointer, int index) {
-        return pointer + "/" + index;
+        return new StringBuilder(pointer.length() + 4).append(pointer).append('/').append(index).toString();
     }
 }

@@ -18,6 +18,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.composer.Composer;
+import org.snakeyaml.engine.v2.events.Event;
+import org.snakeyaml.engine.v2.events.NodeEvent;
+import org.snakeyaml.engine.v2.events.ScalarEvent;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -27,20 +30,31 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.parser.Parser;
 import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.resolver.CoreScalarResolver;
 import org.snakeyaml.engine.v2.scanner.StreamReader;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
- * Parses a YAML stream (one or more {@code ---}-separated documents, YAML 1.2 core schema) with
- * snakeyaml-engine's composer, keeping the range of every value and key. Each document becomes one
- * {@link SourceDoc}.
+ * Parses a YAML stream (one or more {@code ---}-separated documents, YAML 1.2 core schema) with snakeyaml-engine,
+ * keeping the range of every value and key. Each document becomes one {@link SourceDoc}: a Jackson tree (ints as
+ * {@code IntNode}, {@code LongNode} or {@code BigIntegerNode} by size, floats as {@code DecimalNode}, infinities and
+ * NaN as text, merge keys {@code <<} applied) plus JSON pointer to range maps.
+ *
+ * <p>How: a pre-scan of the text refuses flow nesting ({@code [}, {@code {}) deeper than {@link Limits#MAX_DEPTH}.
+ * Then the tree and the range maps are built straight from snakeyaml-engine's parser events ({@code ParserImpl}),
+ * with no node tree: each scalar's tag is the one snakeyaml-engine's {@code Composer} would give it (explicit tag,
+ * else the core schema's resolver, whose regular expressions run only for plain values whose first character one
+ * of them accepts). A stream holding an anchor, an alias or a non-scalar key, or a document deeper or larger than
+ * {@link Limits}, is read again with the {@code Composer}, whose node tree the alias-bomb, recursion and size checks
+ * walk. Both ways give the same documents, ranges and findings (see {@code YamlParserEquivalenceTest}).
  *
  * <p>Findings: {@code SYN001} (error) for a syntax error (tab indentation, bad indentation, unclosed quote or
  * bracket) at the parser's mark with a plain message; {@code SYN002} (warning) for a duplicate key (the API server
- * rejects duplicate keys in strict decoding; kubectl keeps the last); {@code SYN004} (error) when the stream
- * exceeds {@link Limits} (aliases, expanded size, nesting). Documents before an error are kept; never throws for
- * bad input.
+ * rejects duplicate keys in strict decoding; kubectl keeps the last), reported once its document was read to the
+ * end; {@code SYN004} (error) when the stream exceeds {@link Limits} (aliases, expanded size, nesting). Documents
+ * before an error are kept; never throws for bad input.
  */
 public final class YamlSourceParser {
     private final SourceText src;
@@ -50,20 +64,43 @@ public final class YamlSourceParser {
     private Map<String, Range> keys;
     private int nodeBudget;
     private final IdentityHashMap<Node, Boolean> inProgress = new IdentityHashMap<>();
+    /** Core-schema tags of the plain values resolved so far (see {@link #tag}). */
+    private final Map<String, Tag> resolved = new HashMap<>();
 
-    private YamlSourceParser(SourceText src) {
+    private YamlSourceParser(SourceText src, boolean hasSurrogates) {
         this.src = src;
-        String t = src.text();
-        boolean s = false;
-        for (int i = 0; i < t.length() && !s; i++) {
-            s = Character.isSurrogate(t.charAt(i));
-        }
-        this.hasSurrogates = s;
+        this.hasSurrogates = hasSurrogates;
     }
 
     /** Parses the whole stream; see the class comment for the findings. */
     public static ParseResult parse(SourceText src) {
-        return new YamlSourceParser(src).run();
+        // One copy of the text for the two pre-scans: loops over a char[] cost a fraction of String.charAt loops
+        // when the JIT stops at C1, as the CLI launcher has it.
+        char[] chars = src.text().toCharArray();
+        int flowDepthAt = flowDepthExceeded(chars);
+        if (flowDepthAt >= 0) {
+            return new ParseResult(src, new ArrayList<>(), new ArrayList<>(List.of(new Diagnostic(src.path(),
+                    src.range(flowDepthAt, flowDepthAt + 1), Severity.ERROR, "SYN004", "nesting deeper than "
+                    + Limits.MAX_DEPTH + " levels; podnet stops reading this file (no manifest nests this deep)"))));
+        }
+        boolean surrogates = hasSurrogates(chars);
+        ParseResult fromEvents = new YamlSourceParser(src, surrogates).fromEvents();
+        return fromEvents != null ? fromEvents : new YamlSourceParser(src, surrogates).fromNodes();
+    }
+
+    /** True when {@link #parse} reads this text from parser events, false when it falls back to the Composer. */
+    static boolean readsEvents(SourceText src) {
+        char[] chars = src.text().toCharArray();
+        return flowDepthExceeded(chars) < 0 && new YamlSourceParser(src, hasSurrogates(chars)).fromEvents() != null;
+    }
+
+    private static boolean hasSurrogates(char[] t) {
+        for (char c : t) {
+            if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static final class LimitExceeded extends RuntimeException {
@@ -75,16 +112,11 @@ public final class YamlSourceParser {
         }
     }
 
-    private ParseResult run() {
-        List<SourceDoc> docs = new ArrayList<>();
-        int flowDepthAt = flowDepthExceeded(src.text());
-        if (flowDepthAt >= 0) {
-            diags.add(new Diagnostic(src.path(), src.range(flowDepthAt, flowDepthAt + 1), Severity.ERROR, "SYN004",
-                    "nesting deeper than " + Limits.MAX_DEPTH + " levels; podnet stops reading this file "
-                            + "(no manifest nests this deep)"));
-            return new ParseResult(src, docs, diags);
-        }
-        LoadSettings settings = LoadSettings.builder()
+    /** The YAML 1.2 core schema; its scalar resolver is read-only once built, so all parses share one. */
+    private static final CoreSchema SCHEMA = new CoreSchema();
+
+    private static LoadSettings settings(SourceText src) {
+        return LoadSettings.builder()
                 .setLabel(src.path())
                 .setAllowDuplicateKeys(true)
                 .setMaxAliasesForCollections(Limits.MAX_YAML_ALIASES)
@@ -93,8 +125,339 @@ public final class YamlSourceParser {
                 // A buffer the size of the text: snakeyaml-engine's StreamReader copies its window on every refill,
                 // which is quadratic for one very long scalar (a 10 MB annotation) with the 1 KiB default.
                 .setBufferSize(Math.max(1024, Math.min(src.text().length() + 1, 16 * 1024 * 1024)))
-                .setSchema(new CoreSchema())
+                .setSchema(SCHEMA)
                 .build();
+    }
+
+    /** Read position inside an open collection while reading events. */
+    private static final class Frame {
+        final boolean map;
+        final ObjectNode object;
+        final ArrayNode array;
+        final String pointer;
+        final int depth;
+        final Optional<Mark> start;
+        /** True when this collection put the value range at {@link #pointer} (it was absent when it started). */
+        final boolean ownsRange;
+        final Frame parent;
+        int index;
+        /** Mapping: a key was read and its value comes next. */
+        boolean expectValue;
+        /** Mapping: the key just read is a plain {@code <<} (merge key). */
+        boolean merge;
+        String name;
+        String childPointer;
+
+        Frame(boolean map, String pointer, int depth, Optional<Mark> start, boolean ownsRange, Frame parent) {
+            this.map = map;
+            this.object = map ? JsonNodeFactory.instance.objectNode() : null;
+            this.array = map ? null : JsonNodeFactory.instance.arrayNode();
+            this.pointer = pointer;
+            this.depth = depth;
+            this.start = start;
+            this.ownsRange = ownsRange;
+            this.parent = parent;
+        }
+    }
+
+    /**
+     * Gives up on a stream the heap cannot hold. The event path keeps less per value than a node tree does, so on a
+     * heap too small for the file the JVM (serial collector: no GC overhead limit) can run back-to-back full
+     * collections for many minutes instead of failing with OutOfMemoryError (each event then waits for a full
+     * collection). Every 64 events this looks at the
+     * time spent in collections: when over 90% of a window of at least two seconds went to them, it throws
+     * OutOfMemoryError at once, which callers handle as for any other (LintEngine reports SYN004).
+     */
+    private static final class HeapGuard {
+        private static final List<java.lang.management.GarbageCollectorMXBean> GCS =
+                java.lang.management.ManagementFactory.getGarbageCollectorMXBeans();
+        private long windowStart = System.nanoTime();
+        private long gcAtStart = gcMillis();
+
+        private static long gcMillis() {
+            long t = 0;
+            for (java.lang.management.GarbageCollectorMXBean gc : GCS) {
+                t += Math.max(0, gc.getCollectionTime());
+            }
+            return t;
+        }
+
+        void check() {
+            long now = System.nanoTime();
+            long elapsedMillis = (now - windowStart) / 1_000_000;
+            if (elapsedMillis < 2000) {
+                return;
+            }
+            long gc = gcMillis();
+            if (gc - gcAtStart > elapsedMillis * 9 / 10) {
+                throw new OutOfMemoryError("over 90% of the last " + elapsedMillis + " ms went to garbage collection");
+            }
+            windowStart = now;
+            gcAtStart = gc;
+        }
+    }
+
+    /** Placeholder value range of a collection whose end has not been read yet. */
+    private static final Range OPEN = new Range(-1, -1, -1, -1);
+
+    /**
+     * Reads the stream from parser events, without a node tree, or returns null when the stream holds something
+     * only {@link #fromNodes} reads (an anchor, an alias, a non-scalar key, a document deeper or larger than
+     * {@link Limits}): the caller then parses the whole stream again that way. Every map update, diagnostic and
+     * document happens in the order {@link #fromNodes} does it, so both give the same result.
+     */
+    private ParseResult fromEvents() {
+        List<SourceDoc> docs = new ArrayList<>();
+        LoadSettings settings = settings(src);
+        List<Diagnostic> docDiags = new ArrayList<>();
+        try {
+            Parser parser = new ParserImpl(settings, new StreamReader(settings, src.text()));
+            int index = 0;
+            while (true) {
+                // as Composer.hasNext / next: drop STREAM-START, stop at STREAM-END, drop DOCUMENT-START
+                if (parser.checkEvent(Event.ID.StreamStart)) {
+                    parser.next();
+                }
+                if (parser.checkEvent(Event.ID.StreamEnd)) {
+                    break;
+                }
+                parser.next();
+                SourceDoc doc = document(parser, index, docDiags);
+                if (doc == null) {
+                    return null;
+                }
+                parser.next(); // DOCUMENT-END
+                // Composer-based reading converts (and so reports duplicate keys) only once DOCUMENT-END was read
+                diags.addAll(docDiags);
+                docDiags.clear();
+                docs.add(doc);
+                index++;
+            }
+        } catch (MarkedYamlEngineException e) {
+            diags.add(syntaxError(e));
+        } catch (YamlEngineException e) {
+            diags.add(engineError(e));
+        } catch (NumberFormatException e) {
+            diags.add(escapeCutShort());
+        } catch (StackOverflowError e) {
+            diags.add(tooDeep());
+        }
+        return new ParseResult(src, docs, diags);
+    }
+
+    /** Reads one document's events up to (not including) DOCUMENT-END; null to fall back (see fromEvents). */
+    private SourceDoc document(Parser parser, int index, List<Diagnostic> docDiags) {
+        values = new HashMap<>();
+        keys = new HashMap<>();
+        // Values once aliases are followed, as expandedSize counts them: every value plus one per mapping entry.
+        // It is at least the number of values convert() counts against its budget.
+        long expanded = 0;
+        Frame top = null;
+        int events = 0;
+        HeapGuard guard = new HeapGuard();
+        while (true) {
+            Event ev = parser.next();
+            Event.ID id = ev.getEventId();
+            if ((++events & 63) == 0) {
+                guard.check();
+            }
+            if (top != null && top.map && !top.expectValue) {
+                if (id == Event.ID.MappingEnd) {
+                    JsonNode done = top.object;
+                    Range r = range(top.start, ev.getEndMark());
+                    if (top.ownsRange) {
+                        values.put(top.pointer, r);
+                    }
+                    top = top.parent;
+                    if (top == null) {
+                        return new SourceDoc(src, index, done, values, keys, r);
+                    }
+                    attach(top, done);
+                    continue;
+                }
+                if (id != Event.ID.Scalar || ((ScalarEvent) ev).getAnchor().isPresent()) {
+                    return null; // an alias, anchor or collection as key
+                }
+                ScalarEvent k = (ScalarEvent) ev;
+                String name = k.getValue();
+                top.expectValue = true;
+                if ("<<".equals(name) && k.isPlain()) {
+                    top.merge = true;
+                    continue;
+                }
+                String childPtr = SourceDoc.child(top.pointer, name);
+                Range keyRange = range(k.getStartMark(), k.getEndMark());
+                if (top.object.has(name)) {
+                    docDiags.add(duplicateKey(name, keyRange, keys.get(childPtr)));
+                }
+                keys.put(childPtr, keyRange);
+                values.remove(childPtr);
+                top.name = name;
+                top.childPointer = childPtr;
+                continue;
+            }
+            if (id == Event.ID.SequenceEnd) {
+                JsonNode done = top.array;
+                Range r = range(top.start, ev.getEndMark());
+                if (top.ownsRange) {
+                    values.put(top.pointer, r);
+                }
+                top = top.parent;
+                if (top == null) {
+                    return new SourceDoc(src, index, done, values, keys, r);
+                }
+                attach(top, done);
+                continue;
+            }
+            // a value: the document's root, a sequence item or a mapping value
+            if (id == Event.ID.Alias || ((NodeEvent) ev).getAnchor().isPresent()) {
+                return null;
+            }
+            String pointer;
+            int depth;
+            if (top == null) {
+                pointer = "";
+                depth = 0;
+            } else if (top.map) {
+                pointer = top.merge ? top.pointer : top.childPointer;
+                depth = top.depth + 1;
+                expanded++;
+            } else {
+                pointer = SourceDoc.child(top.pointer, top.index);
+                depth = top.depth + 1;
+            }
+            if (++expanded > Limits.MAX_YAML_NODES || depth > Limits.MAX_DEPTH) {
+                return null;
+            }
+            if (id == Event.ID.Scalar) {
+                ScalarEvent s = (ScalarEvent) ev;
+                Tag tag = tag(s);
+                Range r = range(s.getStartMark(), s.getEndMark());
+                if (top == null && tag.equals(Tag.NULL)) {
+                    values.put("", r);
+                    return new SourceDoc(src, index, MissingNode.getInstance(), values, keys, r);
+                }
+                values.putIfAbsent(pointer, r);
+                JsonNode v = scalar(s.getValue(), tag);
+                if (top == null) {
+                    return new SourceDoc(src, index, v, values, keys, r);
+                }
+                attach(top, v);
+            } else {
+                boolean owns = values.putIfAbsent(pointer, OPEN) == null;
+                top = new Frame(id == Event.ID.MappingStart, pointer, depth, ev.getStartMark(), owns, top);
+            }
+        }
+    }
+
+    private static void attach(Frame parent, JsonNode value) {
+        if (!parent.map) {
+            parent.array.add(value);
+            parent.index++;
+            return;
+        }
+        if (parent.merge) {
+            mergeInto(parent.object, value);
+        } else {
+            parent.object.set(parent.name, value);
+        }
+        parent.expectValue = false;
+        parent.merge = false;
+    }
+
+    /**
+     * The scalar's tag exactly as snakeyaml-engine's {@code Composer.composeScalarNode} assigns it: its explicit tag,
+     * else the core schema's resolution ({@code !!str} unless it is a plain scalar).
+     */
+    private Tag tag(ScalarEvent s) {
+        Optional<String> tag = s.getTag();
+        if (tag.isEmpty() || tag.get().equals("!")) {
+            if (!s.getImplicit().canOmitTagInPlainScalar()) {
+                return Tag.STR;
+            }
+            String v = s.getValue();
+            if (!RESOLVER.mayMatch(v)) {
+                return Tag.STR;
+            }
+            // Plain values a core-schema expression may match repeat within a file (TCP, 8080, an API group):
+            // resolve each distinct one once.
+            Tag t = resolved.get(v);
+            if (t == null) {
+                t = RESOLVER.resolve(v, true);
+                if (resolved.size() < 4096) {
+                    resolved.put(v, t);
+                }
+            }
+            return t;
+        }
+        return new Tag(tag.get());
+    }
+
+    private static final CoreResolver RESOLVER = new CoreResolver();
+
+    /**
+     * snakeyaml-engine's core schema resolver (its regular expressions and tables unchanged) that skips the regular
+     * expressions when none can match. The library keeps them per first character, plus a list tried for every
+     * scalar: here {@code ^$} and the null expression {@code ^(?:~|null|Null|NULL| )$}, which only match the empty
+     * string or a scalar starting with one of {@code ~nN } and a space. When the library registers anything else for
+     * every scalar, {@link #resolvePlain} always asks the regular expressions.
+     */
+    static final class CoreResolver extends CoreScalarResolver {
+        private static final String NULL_PATTERN = "^(?:~|null|Null|NULL| )$";
+        // No initializers: the super constructor fills these through addImplicitResolver before they would run.
+        private boolean[] asciiFirst;
+        private java.util.Set<Character> otherFirst;
+        private boolean unknownForAnyFirst;
+
+        @Override
+        public void addImplicitResolver(Tag tag, java.util.regex.Pattern regexp, String first) {
+            super.addImplicitResolver(tag, regexp, first);
+            if (asciiFirst == null) {
+                asciiFirst = new boolean[128];
+                otherFirst = new java.util.HashSet<>();
+            }
+            // as BaseScalarResolver.addImplicitResolver: no first characters, or the character 0, means "any"
+            boolean any = first == null || first.indexOf('\0') >= 0;
+            if (first != null) {
+                for (char c : first.toCharArray()) {
+                    mayStart(c);
+                }
+            }
+            if (any) {
+                if (regexp == CoreScalarResolver.NULL && NULL_PATTERN.equals(regexp.pattern())) {
+                    "~nN ".chars().forEach(c -> mayStart((char) c));
+                } else if (regexp != EMPTY) {
+                    unknownForAnyFirst = true;
+                }
+            }
+        }
+
+        private void mayStart(char c) {
+            if (c < 128) {
+                asciiFirst[c] = true;
+            } else {
+                otherFirst.add(c);
+            }
+        }
+
+        /** False when {@code resolve(value, true)} is {@code !!str} without trying an expression. */
+        boolean mayMatch(String value) {
+            if (value.isEmpty() || unknownForAnyFirst) {
+                return true;
+            }
+            char c = value.charAt(0);
+            return c < 128 ? asciiFirst[c] : otherFirst.contains(c);
+        }
+
+        /** Same as {@code resolve(value, true)}. */
+        Tag resolvePlain(String value) {
+            return mayMatch(value) ? resolve(value, true) : Tag.STR;
+        }
+    }
+
+    private ParseResult fromNodes() {
+        List<SourceDoc> docs = new ArrayList<>();
+        LoadSettings settings = settings(src);
         try {
             Composer composer = new Composer(settings, new ParserImpl(settings, new StreamReader(settings,
                     src.text())));
@@ -128,17 +491,46 @@ public final class YamlSourceParser {
         } catch (MarkedYamlEngineException e) {
             diags.add(syntaxError(e));
         } catch (YamlEngineException e) {
-            String m = String.valueOf(e.getMessage());
-            boolean aliases = m.contains("aliases") || m.contains("alias");
-            diags.add(new Diagnostic(src.path(), Range.FILE_START, Severity.ERROR, aliases ? "SYN004" : "SYN001",
-                    aliases ? "too many YAML aliases (more than " + Limits.MAX_YAML_ALIASES + "): podnet refuses "
-                            + "alias bombs; expand the aliases or split the file"
-                            : "invalid YAML: " + firstLine(m)));
+            diags.add(engineError(e));
+        } catch (NumberFormatException e) {
+            diags.add(escapeCutShort());
         } catch (StackOverflowError e) {
-            diags.add(new Diagnostic(src.path(), Range.FILE_START, Severity.ERROR, "SYN004",
-                    "nesting too deep to read; podnet stops reading this file"));
+            diags.add(tooDeep());
         }
         return new ParseResult(src, docs, diags);
+    }
+
+    private Diagnostic engineError(YamlEngineException e) {
+        String m = String.valueOf(e.getMessage());
+        boolean aliases = m.contains("aliases") || m.contains("alias");
+        return new Diagnostic(src.path(), Range.FILE_START, Severity.ERROR, aliases ? "SYN004" : "SYN001",
+                aliases ? "too many YAML aliases (more than " + Limits.MAX_YAML_ALIASES + "): podnet refuses "
+                        + "alias bombs; expand the aliases or split the file"
+                        : "invalid YAML: " + firstLine(m));
+    }
+
+    /**
+     * snakeyaml-engine 2.9's scanner throws a bare NumberFormatException (no mark) when the text ends right after
+     * a hexadecimal escape's letter (x, u or U after a backslash) in a double-quoted string: reported as the unclosed
+     * string it is, at the end of the text (where the scanner reports a string that ends after one hex digit).
+     */
+    private Diagnostic escapeCutShort() {
+        int line = src.lineCount() - 1;
+        int column = src.line(line).length();
+        return new Diagnostic(src.path(), new Range(line, column, line, column + 1), Severity.ERROR, "SYN001",
+                "invalid YAML: a quoted string is never closed; add the closing quote");
+    }
+
+    private Diagnostic tooDeep() {
+        return new Diagnostic(src.path(), Range.FILE_START, Severity.ERROR, "SYN004",
+                "nesting too deep to read; podnet stops reading this file");
+    }
+
+    private Diagnostic duplicateKey(String name, Range keyRange, Range first) {
+        return new Diagnostic(src.path(), keyRange, Severity.WARNING, "SYN002",
+                "duplicate key \"" + name + "\": the API server rejects it and kubectl keeps only the last "
+                        + "value; remove one of the two", first == null ? List.of()
+                : List.of(new Diagnostic.Related(src.path(), first, "first \"" + name + "\" here")));
     }
 
     /** Number of distinct nodes (aliases counted once). */
@@ -184,12 +576,22 @@ public final class YamlSourceParser {
     }
 
     /** Offset where flow-collection nesting ({@code [} / {@code {}) first exceeds the limit, or -1. */
-    static int flowDepthExceeded(String t) {
+    static int flowDepthExceeded(char[] t) {
+        // Fewer openers than the limit in the whole text (every manifest): no need to follow quotes and comments.
+        int openers = 0;
+        for (char c : t) {
+            if (c == '[' || c == '{') {
+                openers++;
+            }
+        }
+        if (openers <= Limits.MAX_DEPTH) {
+            return -1;
+        }
         int depth = 0;
         char quote = 0;
         boolean comment = false;
-        for (int i = 0; i < t.length(); i++) {
-            char c = t.charAt(i);
+        for (int i = 0; i < t.length; i++) {
+            char c = t[i];
             if (comment) {
                 if (c == '\n') {
                     comment = false;
@@ -206,7 +608,7 @@ public final class YamlSourceParser {
             }
             switch (c) {
                 case '"', '\'' -> quote = c;
-                case '#' -> comment = i == 0 || Character.isWhitespace(t.charAt(i - 1));
+                case '#' -> comment = i == 0 || Character.isWhitespace(t[i - 1]);
                 case '[', '{' -> {
                     if (++depth > Limits.MAX_DEPTH) {
                         return i;
@@ -231,7 +633,7 @@ public final class YamlSourceParser {
         }
         values.putIfAbsent(pointer, range(node));
         if (node instanceof ScalarNode s) {
-            return scalar(s);
+            return scalar(s.getValue(), s.getTag());
         }
         if (inProgress.put(node, Boolean.TRUE) != null) {
             throw new LimitExceeded("recursive YAML alias (a collection that contains itself); remove the alias",
@@ -259,11 +661,7 @@ public final class YamlSourceParser {
                 String childPtr = SourceDoc.child(pointer, name);
                 Range keyRange = range(k);
                 if (o.has(name)) {
-                    Range first = keys.get(childPtr);
-                    diags.add(new Diagnostic(src.path(), keyRange, Severity.WARNING, "SYN002",
-                            "duplicate key \"" + name + "\": the API server rejects it and kubectl keeps only the last "
-                                    + "value; remove one of the two", first == null ? List.of()
-                            : List.of(new Diagnostic.Related(src.path(), first, "first \"" + name + "\" here"))));
+                    diags.add(duplicateKey(name, keyRange, keys.get(childPtr)));
                 }
                 keys.put(childPtr, keyRange);
                 values.remove(childPtr);
@@ -287,9 +685,7 @@ public final class YamlSourceParser {
         }
     }
 
-    private JsonNode scalar(ScalarNode s) {
-        String v = s.getValue();
-        Tag tag = s.getTag();
+    private static JsonNode scalar(String v, Tag tag) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         try {
             if (tag.equals(Tag.NULL)) {
@@ -324,8 +720,10 @@ public final class YamlSourceParser {
     }
 
     private Range range(Node n) {
-        Optional<Mark> s = n.getStartMark();
-        Optional<Mark> e = n.getEndMark();
+        return range(n.getStartMark(), n.getEndMark());
+    }
+
+    private Range range(Optional<Mark> s, Optional<Mark> e) {
         if (s.isEmpty()) {
             return Range.FILE_START;
         }

@@ -3,6 +3,7 @@ package dev.podnet.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.podnet.diag.Diagnostic;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ParsersTest {
@@ -87,5 +88,19 @@ class ParsersTest {
         ParseResult r = yaml("metadata:\n  name: a\n  name: b\n");
         assertThat(r.diagnostics()).extracting(Diagnostic::rule).containsExactly("SYN002");
         assertThat(r.diagnostics().get(0).range().startLine()).isEqualTo(2);
+    }
+
+    @Test
+    void yamlEscapeCutOffByTheEndOfTheTextIsAnUnclosedString() {
+        for (String text : List.of("a: \"\\u", "a: 1\n---\nb: \"\\x", "a: \"\\U")) {
+            ParseResult r = yaml(text);
+            assertThat(r.diagnostics()).extracting(Diagnostic::rule).containsExactly("SYN001");
+            Diagnostic d = r.diagnostics().get(0);
+            assertThat(d.message()).isEqualTo("invalid YAML: a quoted string is never closed; add the closing quote");
+            String last = text.substring(text.lastIndexOf('\n') + 1);
+            assertThat(d.range()).isEqualTo(new Range(text.split("\n").length - 1, last.length(),
+                    text.split("\n").length - 1, last.length() + 1));
+        }
+        assertThat(yaml("a: 1\n---\nb: \"\\x").docs()).hasSize(1);
     }
 }
