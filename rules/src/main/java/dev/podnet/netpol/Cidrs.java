@@ -100,9 +100,31 @@ public final class Cidrs {
         if (value == null || value.isEmpty() || value.contains("/")) {
             return null;
         }
-        IPAddressString s = new IPAddressString(value);
-        IPAddress a = s.getAddress();
+        IPAddress a = address(value);
         return a == null || a.isMultiple() ? null : a.withoutPrefixLength();
+    }
+
+    private static final Object INVALID = new Object();
+    /** Parsed address texts (ipaddress's {@code IPAddress} is immutable): a pod IP is read by several checks. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Object> ADDRESSES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * {@code new IPAddressString(value).getAddress()} (an address, or with a prefix a block; null when the text is
+     * neither), remembered for the texts seen last (at most 100,000, then forgotten at once): pod IPs are parsed by
+     * the inventory validation, the NetworkPolicy lint and the reachability engine alike.
+     */
+    public static IPAddress address(String value) {
+        Object known = ADDRESSES.get(value);
+        if (known == null) {
+            IPAddress a = new IPAddressString(value).getAddress();
+            known = a == null ? INVALID : a;
+            if (ADDRESSES.size() >= 100_000) {
+                ADDRESSES.clear();
+            }
+            ADDRESSES.put(value, known);
+        }
+        return known == INVALID ? null : (IPAddress) known;
     }
 
     /**

@@ -607,18 +607,9 @@ public final class NetworkPolicyLint implements Check {
                         continue;
                     }
                     if (peer.getIpBlock() != null) {
-                        List<IPAddress> ranges = PolicySemantics.ranges(peer.getIpBlock());
-                        if (ranges == null) {
-                            continue;
-                        }
-                        for (PodInfo d : podsWithIps) {
-                            if (!facts.ipBlockMatchesPodIPs() && !d.hostNetwork()) {
-                                continue;
-                            }
-                            for (IPAddress ip : ipsOf.get(d)) {
-                                if (Cidrs.contains(ranges, ip) && ds.add(d)) {
-                                    order.add(d);
-                                }
+                        for (PodInfo d : podsInBlock(peer.getIpBlock())) {
+                            if (ds.add(d)) {
+                                order.add(d);
                             }
                         }
                     } else {
@@ -666,6 +657,38 @@ public final class NetworkPolicyLint implements Check {
                     }
                 }
             }
+        }
+
+        /** Pods an ipBlock peer reaches, by the block's cidr and excepts (policies repeat the same blocks). */
+        private final Map<String, List<PodInfo>> podsInBlock = new HashMap<>();
+
+        /**
+         * The pods (with IPs, in inventory order) whose addresses an ipBlock peer matches: every pod when ipBlock
+         * matches pod IPs in this cluster, else host-network pods only; empty for a block that does not parse.
+         */
+        private List<PodInfo> podsInBlock(IPBlock b) {
+            String key = b.getCidr() + " except " + b.getExcept();
+            List<PodInfo> known = podsInBlock.get(key);
+            if (known != null) {
+                return known;
+            }
+            List<PodInfo> out = new ArrayList<>();
+            List<IPAddress> ranges = PolicySemantics.ranges(b);
+            if (ranges != null) {
+                for (PodInfo d : podsWithIps) {
+                    if (!facts.ipBlockMatchesPodIPs() && !d.hostNetwork()) {
+                        continue;
+                    }
+                    for (IPAddress ip : ipsOf.get(d)) {
+                        if (Cidrs.contains(ranges, ip)) {
+                            out.add(d);
+                            break;
+                        }
+                    }
+                }
+            }
+            podsInBlock.put(key, out);
+            return out;
         }
 
         private void namedPort(PolicyInfo p, Rule rule, String pp, NetworkPolicyPort port, String name, String proto,

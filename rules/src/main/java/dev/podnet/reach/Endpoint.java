@@ -2,7 +2,6 @@ package dev.podnet.reach;
 
 import dev.podnet.inventory.Entities.PodInfo;
 import inet.ipaddr.IPAddress;
-import inet.ipaddr.IPAddressString;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +32,7 @@ public sealed interface Endpoint {
         public static Pod of(PodInfo pod, Map<String, String> nsLabels) {
             List<IPAddress> ips = new ArrayList<>();
             for (String s : pod.ips()) {
-                IPAddress a = new IPAddressString(s).getAddress();
+                IPAddress a = dev.podnet.netpol.Cidrs.address(s);
                 if (a != null) {
                     ips.add(a.withoutPrefixLength());
                 }
