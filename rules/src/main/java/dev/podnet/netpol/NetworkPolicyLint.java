@@ -618,11 +618,9 @@ public final class NetworkPolicyLint implements Check {
                                 || !PolicySemantics.isValid(peer.getNamespaceSelector())) {
                             return;
                         }
-                        for (NamespaceInfo n : peerNamespaces(p, peer)) {
-                            for (PodInfo d : pods(n.name())) {
-                                if (PolicySemantics.selectorPeerMatches(peer, p.namespace(), d, n) && ds.add(d)) {
-                                    order.add(d);
-                                }
+                        for (PodInfo d : podsOfPeer(p, peer)) {
+                            if (ds.add(d)) {
+                                order.add(d);
                             }
                         }
                     }
@@ -659,6 +657,62 @@ public final class NetworkPolicyLint implements Check {
             }
         }
 
+        /** Pods a selector peer matches, by the policy's namespace and the peer's selectors (peers repeat). */
+        private final Map<String, List<PodInfo>> podsOfPeer = new HashMap<>();
+
+        /** The pods (namespace by namespace, in inventory order) a valid selector peer of {@code p} matches. */
+        private List<PodInfo> podsOfPeer(PolicyInfo p, NetworkPolicyPeer peer) {
+            String key = selectorKey(peer.getNamespaceSelector()) + selectorKey(peer.getPodSelector())
+                    + p.namespace();
+            List<PodInfo> known = podsOfPeer.get(key);
+            if (known != null) {
+                return known;
+            }
+            List<PodInfo> out = new ArrayList<>();
+            for (NamespaceInfo n : peerNamespaces(p, peer)) {
+                for (PodInfo d : pods(n.name())) {
+                    if (PolicySemantics.selectorPeerMatches(peer, p.namespace(), d, n)) {
+                        out.add(d);
+                    }
+                }
+            }
+            podsOfPeer.put(key, out);
+            return out;
+        }
+
+        /** An unambiguous text of a selector (null and empty differ): each string is preceded by its length. */
+        private static String selectorKey(LabelSelector sel) {
+            if (sel == null) {
+                return "-;";
+            }
+            StringBuilder sb = new StringBuilder("{");
+            java.util.function.Consumer<String> add = x -> sb.append(x == null ? -1 : x.length()).append(':')
+                    .append(x == null ? "" : x);
+            if (sel.getMatchLabels() != null) {
+                sel.getMatchLabels().forEach((k, v) -> {
+                    add.accept(k);
+                    add.accept(v);
+                });
+            }
+            sb.append('|');
+            if (sel.getMatchExpressions() != null) {
+                for (LabelSelectorRequirement req : sel.getMatchExpressions()) {
+                    if (req == null) {
+                        sb.append("null;");
+                        continue;
+                    }
+                    add.accept(req.getKey());
+                    add.accept(req.getOperator());
+                    sb.append(req.getValues() == null ? 'n' : 'v');
+                    if (req.getValues() != null) {
+                        req.getValues().forEach(add);
+                    }
+                    sb.append(';');
+                }
+            }
+            return sb.append('}').toString();
+        }
+
         /** Pods an ipBlock peer reaches, by the block's cidr and excepts (policies repeat the same blocks). */
         private final Map<String, List<PodInfo>> podsInBlock = new HashMap<>();
 
@@ -667,7 +721,15 @@ public final class NetworkPolicyLint implements Check {
          * matches pod IPs in this cluster, else host-network pods only; empty for a block that does not parse.
          */
         private List<PodInfo> podsInBlock(IPBlock b) {
-            String key = b.getCidr() + " except " + b.getExcept();
+            StringBuilder k = new StringBuilder();
+            java.util.function.Consumer<String> add = x -> k.append(x == null ? -1 : x.length()).append(':')
+                    .append(x == null ? "" : x);
+            add.accept(b.getCidr());
+            k.append(b.getExcept() == null ? 'n' : 'v');
+            if (b.getExcept() != null) {
+                b.getExcept().forEach(add);
+            }
+            String key = k.toString();
             List<PodInfo> known = podsInBlock.get(key);
             if (known != null) {
                 return known;
@@ -737,8 +799,10 @@ public final class NetworkPolicyLint implements Check {
                 return;
             }
             String range = lo == hi ? proto + " " + lo : proto + " " + lo + "-" + hi;
+            Set<String> destNamespaces = new java.util.HashSet<>();
+            dests.forEach(d -> destNamespaces.add(d.namespace()));
             for (ServiceInfo s : inv.services()) {
-                if (s.selector().isEmpty()) {
+                if (s.selector().isEmpty() || !destNamespaces.contains(s.namespace())) {
                     continue;
                 }
                 boolean selectsDest = dests.stream().anyMatch(d -> d.namespace().equals(s.namespace())

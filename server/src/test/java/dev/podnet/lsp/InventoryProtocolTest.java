@@ -150,18 +150,15 @@ class InventoryProtocolTest {
                     .doesNotContain("NP041");
 
             // A comment: nothing the policy depends on changes.
-            int refreshes = lensRefreshes(h);
             PodnetLanguageServerTest.change(h, apps, 2, new org.eclipse.lsp4j.TextDocumentContentChangeEvent(
                     range(0, 0, 0, 0), "# web tier\n"));
-            awaitLensRefresh(h, refreshes);
-            assertThat(h.client.latest(apps).getVersion()).isEqualTo(2);
+            awaitValidationOf(h, apps, 2);
             assertThat(h.client.forUri(policy)).hasSize(policyPublishes);
 
             // The Deployment's pods lose the label the policy's first peer selects (line 13 after the comment).
-            refreshes = lensRefreshes(h);
             PodnetLanguageServerTest.change(h, apps, 3, new org.eclipse.lsp4j.TextDocumentContentChangeEvent(
                     range(13, 13, 13, 16), "webx"));
-            awaitLensRefresh(h, refreshes);
+            awaitValidationOf(h, apps, 3);
             assertThat(h.client.forUri(policy)).hasSize(policyPublishes + 1);
             var latest = h.client.latest(policy);
             assertThat(latest.getVersion()).isEqualTo(1);
@@ -170,19 +167,19 @@ class InventoryProtocolTest {
         }
     }
 
-    private static int lensRefreshes(LspHarness h) {
-        synchronized (h.client) {
-            return h.client.lensRefreshes;
-        }
-    }
-
-    /** Waits for the lens refresh the server sends after publishing a validation's results. */
-    private static void awaitLensRefresh(LspHarness h, int before) throws InterruptedException {
+    /**
+     * Waits until the validation that published {@code version} of {@code uri} has published everything: the server
+     * asks for a lens refresh after each validation's publishes, so a refresh that arrives after that publish closes
+     * it.
+     */
+    private static void awaitValidationOf(LspHarness h, String uri, int version) throws InterruptedException {
+        PublishDiagnosticsParams published = h.client.await(uri, p -> Integer.valueOf(version).equals(p.getVersion()));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         synchronized (h.client) {
-            while (h.client.lensRefreshes <= before) {
+            int at = h.client.diagnostics.indexOf(published);
+            while (h.client.refreshedAfter.stream().noneMatch(n -> n > at)) {
                 long left = deadline - System.nanoTime();
-                assertThat(left).as("a validation finished").isPositive();
+                assertThat(left).as("the validation of version %d finished", version).isPositive();
                 h.client.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
             }
         }

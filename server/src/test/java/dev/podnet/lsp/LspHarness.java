@@ -47,6 +47,8 @@ final class LspHarness implements AutoCloseable {
         final List<MessageParams> logs = new ArrayList<>();
         final List<org.eclipse.lsp4j.ShowDocumentParams> shown = new ArrayList<>();
         int lensRefreshes;
+        /** For each lens refresh, how many publishDiagnostics had arrived before it. */
+        final List<Integer> refreshedAfter = new ArrayList<>();
         volatile Object configuration;
 
         @Override
@@ -80,6 +82,7 @@ final class LspHarness implements AutoCloseable {
         @Override
         public synchronized CompletableFuture<Void> refreshCodeLenses() {
             lensRefreshes++;
+            refreshedAfter.add(diagnostics.size());
             notifyAll();
             return CompletableFuture.completedFuture(null);
         }
