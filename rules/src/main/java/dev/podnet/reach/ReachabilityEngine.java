@@ -390,29 +390,51 @@ public final class ReachabilityEngine {
         return index.getOrDefault(first.getKey() + "\u0000" + first.getValue(), List.of());
     }
 
-    /** The classes a rule's peers match. */
+    /** The classes a rule's peers match (shared, never modified: callers copy before changing it). */
     private BitSet peerSet(Rule r) {
         int n = reps.size();
-        BitSet out = new BitSet(n);
         if (r.peers() == null) {
-            out.set(0, n);
-            return out;
+            if (allClasses == null) {
+                allClasses = new BitSet(n);
+                allClasses.set(0, n);
+            }
+            return allClasses;
         }
+        if (r.peers().size() == 1) {
+            return peerClasses(r.peers().get(0));
+        }
+        BitSet out = new BitSet(n);
         for (Peer peer : r.peers()) {
-            if (peer.ipBlock() != null) {
-                Integer bit = blockIndex.get(peer.ipBlock().text());
-                if (bit != null) {
-                    for (int c = 0; c < n; c++) {
-                        if (repSignatures.get(c).get(bit)) {
-                            out.set(c);
-                        }
+            out.or(peerClasses(peer));
+        }
+        return out;
+    }
+
+    private BitSet allClasses;
+    /** The classes each distinct peer matches: policies repeat peers (the DNS peer, a namespace's peers). */
+    private final Map<List<Object>, BitSet> peerClasses = new HashMap<>();
+
+    private BitSet peerClasses(Peer peer) {
+        // The policy's namespace matters only to a peer without namespaceSelector; selectors compare by value.
+        List<Object> key = java.util.Arrays.asList(peer.namespaceSelector(), peer.podSelector(),
+                peer.namespaceSelector() == null ? peer.policyNamespace() : null,
+                peer.ipBlock() == null ? null : peer.ipBlock().text());
+        BitSet known = peerClasses.get(key);
+        if (known != null) {
+            return known;
+        }
+        int n = reps.size();
+        BitSet out = new BitSet(n);
+        if (peer.ipBlock() != null) {
+            Integer bit = blockIndex.get(peer.ipBlock().text());
+            if (bit != null) {
+                for (int c = 0; c < n; c++) {
+                    if (repSignatures.get(c).get(bit)) {
+                        out.set(c);
                     }
                 }
-                continue;
             }
-            if (peer.namespaceSelector() == null && peer.podSelector() == null) {
-                continue;
-            }
+        } else if (peer.namespaceSelector() != null || peer.podSelector() != null) {
             for (Map.Entry<String, List<Integer>> e : classesByNamespace.entrySet()) {
                 List<Integer> cs = e.getValue();
                 if (peer.namespaceSelector() == null) {
@@ -430,6 +452,7 @@ public final class ReachabilityEngine {
                 }
             }
         }
+        peerClasses.put(key, out);
         return out;
     }
 
