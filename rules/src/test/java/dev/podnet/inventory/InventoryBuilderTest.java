@@ -115,4 +115,10 @@ class InventoryBuilderTest {
                 """));
         assertThat(inv.pods()).isEmpty();
     }
+
+    /** The CLI's start-up warm-up binds one object of every kind the inventory reads (none is rejected). */
+    @org.junit.jupiter.api.Test
+    void warmUpBindsEveryKind() {
+        assertThat(InventoryBuilder.warmUp()).isEqualTo(6);
+    }
 }

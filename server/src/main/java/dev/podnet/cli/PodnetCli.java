@@ -58,6 +58,13 @@ public final class PodnetCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && (args[0].equals("lint") || args[0].equals("check"))) {
+            // The start-up (picocli, reading the inputs) keeps one core busy: the other prepares the model binding
+            // the inventory needs later (a daemon thread: it never delays the exit).
+            Thread warm = new Thread(dev.podnet.inventory.InventoryBuilder::warmUp, "podnet-warm-up");
+            warm.setDaemon(true);
+            warm.start();
+        }
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out,
                 java.nio.charset.StandardCharsets.UTF_8), false);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err,
