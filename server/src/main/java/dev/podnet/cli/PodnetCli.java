@@ -58,9 +58,11 @@ public final class PodnetCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0 && (args[0].equals("lint") || args[0].equals("check"))) {
+        if (args.length > 0 && (args[0].equals("lint") || args[0].equals("check"))
+                && Runtime.getRuntime().maxMemory() >= 256L << 20) {
             // The start-up (picocli, reading the inputs) keeps one core busy: the other prepares the model binding
-            // the inventory needs later (a daemon thread: it never delays the exit).
+            // the inventory needs later (a daemon thread: it never delays the exit). Not on a small heap, where the
+            // memory it keeps is better left to the inputs.
             Thread warm = new Thread(dev.podnet.inventory.InventoryBuilder::warmUp, "podnet-warm-up");
             warm.setDaemon(true);
             warm.start();
