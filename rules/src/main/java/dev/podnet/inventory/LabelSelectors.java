@@ -17,6 +17,27 @@ public final class LabelSelectors {
     }
 
     /**
+     * The key of one label in an index of objects by label ({@code key NUL value}: no label key or value holds a NUL,
+     * so two labels never share a key).
+     */
+    public static String indexKey(String key, String value) {
+        return key + "\u0000" + value;
+    }
+
+    /**
+     * The {@link #indexKey} of the first {@code matchLabels} pair, the one label every object a selector matches
+     * carries, so an index lookup gives a superset of the matches; null when there is no such pair (no or empty
+     * {@code matchLabels}, or a null key or value): then every object is a candidate.
+     */
+    public static String firstIndexKey(Map<String, String> matchLabels) {
+        if (matchLabels == null || matchLabels.isEmpty()) {
+            return null;
+        }
+        Map.Entry<String, String> first = matchLabels.entrySet().iterator().next();
+        return first.getKey() == null || first.getValue() == null ? null : indexKey(first.getKey(), first.getValue());
+    }
+
+    /**
      * True when every label of an equality-based selector (a Service's {@code spec.selector}, a map) is on the pod
      * with the same value; an empty map matches everything (callers treat a Service without selector apart).
      */

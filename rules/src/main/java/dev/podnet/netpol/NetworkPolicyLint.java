@@ -246,18 +246,16 @@ public final class NetworkPolicyLint implements Check {
                 return known;
             }
             List<PodInfo> candidates = allPods;
-            Map<String, String> ml = sel.getMatchLabels();
-            if (ml != null && !ml.isEmpty()) {
+            String first = LabelSelectors.firstIndexKey(sel.getMatchLabels());
+            if (first != null) {
                 if (podsByLabel == null) {
                     podsByLabel = new HashMap<>();
                     for (PodInfo x : allPods) {
-                        x.labels().forEach((k, v) -> podsByLabel.computeIfAbsent(k + "=" + v,
+                        x.labels().forEach((k, v) -> podsByLabel.computeIfAbsent(LabelSelectors.indexKey(k, v),
                                 z -> new ArrayList<>()).add(x));
                     }
                 }
-                Map.Entry<String, String> first = ml.entrySet().iterator().next();
-                candidates = podsByLabel.getOrDefault(first.getKey() + "=" + (first.getValue() == null ? ""
-                        : first.getValue()), List.of());
+                candidates = podsByLabel.getOrDefault(first, List.of());
             }
             Set<String> out = new java.util.TreeSet<>();
             for (PodInfo x : candidates) {
@@ -686,8 +684,7 @@ public final class NetworkPolicyLint implements Check {
                 return "-;";
             }
             StringBuilder sb = new StringBuilder("{");
-            java.util.function.Consumer<String> add = x -> sb.append(x == null ? -1 : x.length()).append(':')
-                    .append(x == null ? "" : x);
+            java.util.function.Consumer<String> add = x -> appendField(sb, x);
             if (sel.getMatchLabels() != null) {
                 sel.getMatchLabels().forEach((k, v) -> {
                     add.accept(k);
@@ -713,6 +710,11 @@ public final class NetworkPolicyLint implements Check {
             return sb.append('}').toString();
         }
 
+        /** Appends a string preceded by its length ({@code -1:} for null), so appended fields never run together. */
+        private static void appendField(StringBuilder sb, String x) {
+            sb.append(x == null ? -1 : x.length()).append(':').append(x == null ? "" : x);
+        }
+
         /** Pods an ipBlock peer reaches, by the block's cidr and excepts (policies repeat the same blocks). */
         private final Map<String, List<PodInfo>> podsInBlock = new HashMap<>();
 
@@ -722,12 +724,10 @@ public final class NetworkPolicyLint implements Check {
          */
         private List<PodInfo> podsInBlock(IPBlock b) {
             StringBuilder k = new StringBuilder();
-            java.util.function.Consumer<String> add = x -> k.append(x == null ? -1 : x.length()).append(':')
-                    .append(x == null ? "" : x);
-            add.accept(b.getCidr());
+            appendField(k, b.getCidr());
             k.append(b.getExcept() == null ? 'n' : 'v');
             if (b.getExcept() != null) {
-                b.getExcept().forEach(add);
+                b.getExcept().forEach(x -> appendField(k, x));
             }
             String key = k.toString();
             List<PodInfo> known = podsInBlock.get(key);

@@ -3,6 +3,7 @@ package dev.podnet.reach;
 import dev.podnet.inventory.ClusterFacts;
 import dev.podnet.inventory.Entities.ContainerPort;
 import dev.podnet.inventory.Entities.PodInfo;
+import dev.podnet.inventory.LabelSelectors;
 import dev.podnet.reach.CompiledPolicy.Peer;
 import dev.podnet.reach.CompiledPolicy.Rule;
 import dev.podnet.reach.Explanation.Shortcut;
@@ -112,7 +113,7 @@ public final class Evaluator {
         // Only the policies whose first matchLabels pair the pod carries, and those without matchLabels, can select it.
         java.util.BitSet candidates = (java.util.BitSet) index.unindexed().clone();
         pod.labels().forEach((k, v) -> {
-            java.util.BitSet withLabel = index.byLabel().get(k + "\u0000" + v);
+            java.util.BitSet withLabel = index.byLabel().get(LabelSelectors.indexKey(k, v));
             if (withLabel != null) {
                 candidates.or(withLabel);
             }
@@ -140,13 +141,11 @@ public final class Evaluator {
             java.util.BitSet unindexed = new java.util.BitSet();
             for (int i = 0; i < policies.size(); i++) {
                 var sel = policies.get(i).podSelector();
-                Map<String, String> ml = sel == null ? null : sel.getMatchLabels();
-                Map.Entry<String, String> first = ml == null || ml.isEmpty() ? null : ml.entrySet().iterator().next();
-                if (first == null || first.getKey() == null || first.getValue() == null) {
+                String first = LabelSelectors.firstIndexKey(sel == null ? null : sel.getMatchLabels());
+                if (first == null) {
                     unindexed.set(i);
                 } else {
-                    byLabel.computeIfAbsent(first.getKey() + "\u0000" + first.getValue(), k -> new java.util.BitSet())
-                            .set(i);
+                    byLabel.computeIfAbsent(first, k -> new java.util.BitSet()).set(i);
                 }
             }
             return new PolicyIndex(byLabel, unindexed);

@@ -372,22 +372,19 @@ public final class ReachabilityEngine {
     /** As {@link #candidateClasses(String, io.fabric8.kubernetes.api.model.LabelSelector)} for equality labels. */
     public List<Integer> candidateClasses(String ns, Map<String, String> matchLabels) {
         List<Integer> all = classesByNamespace.getOrDefault(ns, List.of());
-        if (matchLabels == null || matchLabels.isEmpty()) {
-            return all;
-        }
-        Map.Entry<String, String> first = matchLabels.entrySet().iterator().next();
-        if (first.getKey() == null || first.getValue() == null) {
+        String first = LabelSelectors.firstIndexKey(matchLabels);
+        if (first == null) {
             return all;
         }
         Map<String, List<Integer>> index = classesByLabel.computeIfAbsent(ns, n -> {
             Map<String, List<Integer>> m = new HashMap<>();
             for (int c : all) {
-                reps.get(c).pod().labels().forEach((k, v) -> m.computeIfAbsent(k + "\u0000" + v,
+                reps.get(c).pod().labels().forEach((k, v) -> m.computeIfAbsent(LabelSelectors.indexKey(k, v),
                         x -> new ArrayList<>()).add(c));
             }
             return m;
         });
-        return index.getOrDefault(first.getKey() + "\u0000" + first.getValue(), List.of());
+        return index.getOrDefault(first, List.of());
     }
 
     /** The classes a rule's peers match (shared, never modified: callers copy before changing it). */
