@@ -131,9 +131,11 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
     private final Documents documents = new Documents();
     private final Workspace workspace = new Workspace();
     private final List<Path> folders = new ArrayList<>();
-    private final Map<String, List<org.eclipse.lsp4j.Diagnostic>> published = new HashMap<>();
-    /** The document version each open document's diagnostics were last published for. */
-    private final Map<String, Integer> publishedVersions = new HashMap<>();
+    /** What was last published per file: the findings, and the document version for an open document. */
+    private record Published(Integer version, List<org.eclipse.lsp4j.Diagnostic> diagnostics) {
+    }
+
+    private final Map<String, Published> published = new HashMap<>();
     private final LspDiagnostics.ReadCache readCache = new LspDiagnostics.ReadCache();
     /**
      * The inventory of the last finished validation's workspace, built on first use (hover, code lens,
@@ -437,19 +439,16 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
                 if (now.isEmpty() || now.get().version() != version) {
                     continue; // stale: the document changed or closed since the snapshot
                 }
-                if (version.equals(publishedVersions.get(uri)) && e.getValue().equals(published.get(uri))) {
+                Published before = published.get(uri);
+                if (before != null && version.equals(before.version()) && e.getValue().equals(before.diagnostics())) {
                     continue; // the client has these findings for this version already (another file was edited)
                 }
-                publishedVersions.put(uri, version);
             } else if (model.isOpen(uri) || !model.onDisk(uri)) {
                 continue; // opened or deleted since the snapshot; a newer validation covers it
-            } else if (e.getValue().equals(published.get(uri))) {
+            } else if (published.containsKey(uri) && e.getValue().equals(published.get(uri).diagnostics())) {
                 continue; // unopened file whose findings did not change
             }
-            published.put(uri, e.getValue());
-            if (version == null) {
-                publishedVersions.remove(uri);
-            }
+            published.put(uri, new Published(version, e.getValue()));
             c.publishDiagnostics(new PublishDiagnosticsParams(snap.clientUri(uri), e.getValue(), version));
         }
         Set<String> gone = new LinkedHashSet<>(published.keySet());
@@ -457,7 +456,6 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
         for (String uri : gone) {
             if (!model.isOpen(uri)) {
                 published.remove(uri);
-                publishedVersions.remove(uri);
                 c.publishDiagnostics(new PublishDiagnosticsParams(uri, List.of()));
             }
         }
@@ -465,7 +463,6 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
 
     private synchronized void clear(String clientUri) {
         published.remove(WorkspaceModel.normalize(clientUri));
-        publishedVersions.remove(WorkspaceModel.normalize(clientUri));
         if (client != null) {
             client.publishDiagnostics(new PublishDiagnosticsParams(clientUri, List.of()));
         }
@@ -518,7 +515,6 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
             if (model.onDisk(uri)) {
                 synchronized (PodnetLanguageServer.this) {
                     published.remove(WorkspaceModel.normalize(uri)); // force a publish of the disk findings
-                    publishedVersions.remove(WorkspaceModel.normalize(uri));
                 }
             } else {
                 clear(uri);
