@@ -434,7 +434,7 @@ public final class InventoryBuilder {
     static String display(String rel) {
         StringBuilder sb = new StringBuilder();
         for (String t : rel.substring(rel.startsWith("/") ? 1 : 0).split("/", -1)) {
-            if (t.matches("[0-9]+")) {
+            if (!t.isEmpty() && t.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 sb.append('[').append(t).append(']');
             } else {
                 sb.append(sb.length() == 0 ? "" : ".").append(t.replace("~1", "/").replace("~0", "~"));

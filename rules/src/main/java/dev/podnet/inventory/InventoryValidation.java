@@ -312,31 +312,30 @@ public final class InventoryValidation implements Check {
 
         /** A port number (int32 in 1-65535), or with {@code nameAllowed} a number or an IANA_SVC_NAME. */
         private void portNumber(String ptr, JsonNode v, String rule, boolean nameAllowed) {
-            String field = display(ptr);
             if (v.isIntegralNumber()) {
                 if (!v.canConvertToInt() || v.asInt() < 1 || v.asInt() > 65535) {
-                    report(rule, ptr, field + " " + v.asText() + " is out of range: must be between 1 and 65535, "
-                            + "inclusive");
+                    report(rule, ptr, display(ptr) + " " + v.asText() + " is out of range: must be between 1 and "
+                            + "65535, inclusive");
                 }
                 return;
             }
             if (v.isTextual() && nameAllowed) {
                 String s = v.asText();
                 if (s.matches("[0-9]+")) {
-                    report(rule, ptr, field + " \"" + s + "\" is quoted, so the API reads it as a port name and "
-                            + "rejects it (a name needs a letter); write " + s + " without quotes");
+                    report(rule, ptr, display(ptr) + " \"" + s + "\" is quoted, so the API reads it as a port name "
+                            + "and rejects it (a name needs a letter); write " + s + " without quotes");
                     return;
                 }
                 List<String> errs = K8sNames.portName(s);
                 if (!errs.isEmpty()) {
-                    report(rule, ptr, field + " name \"" + s + "\" is invalid: " + errs.get(0) + "; use the "
+                    report(rule, ptr, display(ptr) + " name \"" + s + "\" is invalid: " + errs.get(0) + "; use the "
                             + "container port's name (e.g. http) or its number");
                 }
                 return;
             }
             String fix = v.isTextual() && v.asText().matches("[0-9]+") ? "; write " + v.asText() + " without quotes"
                     : "";
-            report(rule, ptr, field + " is " + InventoryBuilder.jsonType(v) + " but must be an integer"
+            report(rule, ptr, display(ptr) + " is " + InventoryBuilder.jsonType(v) + " but must be an integer"
                     + (nameAllowed ? " or a port name" : "") + "; the API rejects the object" + fix);
         }
 

@@ -58,19 +58,21 @@ public final class LintEngine {
 
     /** Lints the inputs. */
     public Result lint(List<InputFile> inputs, LintOptions options) {
-        // Files are decoded and parsed independently, on every core (results kept in input order).
+        PhaseTimes.mark("lint start");
+        // Files are decoded and parsed independently, on every core, largest first (results kept in input order).
         record Read(SourceFile file, List<Diagnostic> findings) {
         }
-        List<Read> reads = (inputs.size() > 1 ? inputs.parallelStream() : inputs.stream()).map(in -> {
+        List<Read> reads = Parallel.map(inputs, in -> in.bytes().length, in -> {
             List<Diagnostic> findings = new ArrayList<>();
             return new Read(read(in, findings), findings);
-        }).toList();
+        });
         List<Diagnostic> out = new ArrayList<>();
         List<SourceFile> files = new ArrayList<>();
         for (Read r : reads) {
             files.add(r.file());
             out.addAll(r.findings());
         }
+        PhaseTimes.mark("parsed");
         return lintRead(files, out, options);
     }
 
@@ -112,11 +114,13 @@ public final class LintEngine {
         }
         collector.checkCanceled();
         for (Check c : checks) {
+            long t0 = PhaseTimes.on() ? System.nanoTime() : 0;
             try {
                 c.prepare(ws);
             } catch (RuntimeException | StackOverflowError e) {
                 // The check's run meets the same problem and reports it as SYN900.
             }
+            PhaseTimes.took("prepare " + c.getClass().getSimpleName(), t0);
         }
         collector.checkCanceled();
         // The check families are independent and read the workspace only: they run concurrently, each reporting
@@ -125,6 +129,7 @@ public final class LintEngine {
             List<Diagnostic> found = new ArrayList<>();
             Collector own = new Collector(found, options, collector.cascades);
             own.checkCanceled();
+            long t0 = PhaseTimes.on() ? System.nanoTime() : 0;
             try {
                 c.run(ws, own);
             } catch (CancellationException e) {
@@ -134,8 +139,10 @@ public final class LintEngine {
                         Severity.ERROR, "SYN900", "internal error in " + c.getClass().getSimpleName() + " (" + e
                         + "); the other checks ran; please report this"));
             }
+            PhaseTimes.took("check " + c.getClass().getSimpleName(), t0);
             return found;
         }).toList();
+        PhaseTimes.mark("checked");
         perCheck.forEach(out::addAll);
         Map<String, Integer> order = new HashMap<>();
         for (int i = 0; i < files.size(); i++) {

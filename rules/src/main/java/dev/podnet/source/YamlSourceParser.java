@@ -147,6 +147,8 @@ public final class YamlSourceParser {
         boolean merge;
         String name;
         String childPointer;
+        /** The pointers of this collection's members (shared by collections at the same pointer), or null. */
+        Children children;
 
         Frame(boolean map, String pointer, int depth, Optional<Mark> start, boolean ownsRange, Frame parent) {
             this.map = map;
@@ -196,6 +198,51 @@ public final class YamlSourceParser {
             gcAtStart = gc;
         }
     }
+
+    /**
+     * The member pointers of the collections at one pointer, made once per file: the documents of a file repeat the
+     * same paths ({@code /metadata/name}, {@code /spec/containers/0/ports}), so their range maps share one string
+     * per path, and their trees one string per key, instead of building their own.
+     */
+    private static final class Children {
+        private final Map<String, Member> byName = new HashMap<>();
+        private String[] byIndex = new String[0];
+
+        /** The member {@code name}: its key string as first read (documents share it too) and its pointer. */
+        Member named(String parent, String name) {
+            Member m = byName.get(name);
+            if (m == null) {
+                m = new Member(name, SourceDoc.child(parent, name));
+                byName.put(name, m);
+            }
+            return m;
+        }
+
+        String indexed(String parent, int index) {
+            if (index >= byIndex.length) {
+                byIndex = java.util.Arrays.copyOf(byIndex, Math.max(4, index * 2));
+            }
+            String p = byIndex[index];
+            if (p == null) {
+                p = SourceDoc.child(parent, index);
+                byIndex[index] = p;
+            }
+            return p;
+        }
+    }
+
+    /** A mapping member's key and pointer, as {@link Children} shares them. */
+    private record Member(String name, String pointer) {
+    }
+
+    /** {@link Children} by the pointer of their collection (the pointers are themselves made by a Children). */
+    private final Map<String, Children> pointers = new HashMap<>();
+    /**
+     * Collections whose member pointers are shared, per file. Past it (a {@code List} of many items, whose paths
+     * hold the item index and do not repeat) pointers are made for each member as they come, so the sharing never
+     * costs more memory than it saves.
+     */
+    private static final int MAX_SHARED_COLLECTIONS = 4096;
 
     /** Placeholder value range of a collection whose end has not been read yet. */
     private static final Range OPEN = new Range(-1, -1, -1, -1);
@@ -247,8 +294,8 @@ public final class YamlSourceParser {
 
     /** Reads one document's events up to (not including) DOCUMENT-END; null to fall back (see fromEvents). */
     private SourceDoc document(Parser parser, int index, List<Diagnostic> docDiags) {
-        values = new HashMap<>();
-        keys = new HashMap<>();
+        values = new RangeMap();
+        keys = new RangeMap();
         // Values once aliases are followed, as expandedSize counts them: every value plus one per mapping entry.
         // It is at least the number of values convert() counts against its budget.
         long expanded = 0;
@@ -285,7 +332,14 @@ public final class YamlSourceParser {
                     top.merge = true;
                     continue;
                 }
-                String childPtr = SourceDoc.child(top.pointer, name);
+                String childPtr;
+                if (top.children == null) {
+                    childPtr = SourceDoc.child(top.pointer, name);
+                } else {
+                    Member m = top.children.named(top.pointer, name);
+                    name = m.name();
+                    childPtr = m.pointer();
+                }
                 Range keyRange = range(k.getStartMark(), k.getEndMark());
                 if (top.object.has(name)) {
                     docDiags.add(duplicateKey(name, keyRange, keys.get(childPtr)));
@@ -323,7 +377,8 @@ public final class YamlSourceParser {
                 depth = top.depth + 1;
                 expanded++;
             } else {
-                pointer = SourceDoc.child(top.pointer, top.index);
+                pointer = top.children == null ? SourceDoc.child(top.pointer, top.index)
+                        : top.children.indexed(top.pointer, top.index);
                 depth = top.depth + 1;
             }
             if (++expanded > Limits.MAX_YAML_NODES || depth > Limits.MAX_DEPTH) {
@@ -346,6 +401,11 @@ public final class YamlSourceParser {
             } else {
                 boolean owns = values.putIfAbsent(pointer, OPEN) == null;
                 top = new Frame(id == Event.ID.MappingStart, pointer, depth, ev.getStartMark(), owns, top);
+                top.children = pointers.get(pointer);
+                if (top.children == null && pointers.size() < MAX_SHARED_COLLECTIONS) {
+                    top.children = new Children();
+                    pointers.put(pointer, top.children);
+                }
             }
         }
     }
@@ -465,8 +525,8 @@ public final class YamlSourceParser {
             boolean anchors = src.text().indexOf('&') >= 0;
             while (composer.hasNext()) {
                 Node node = composer.next();
-                values = new HashMap<>();
-                keys = new HashMap<>();
+                values = new RangeMap();
+                keys = new RangeMap();
                 nodeBudget = Limits.MAX_YAML_NODES;
                 // Without an anchor ('&') in the text there is no alias, so nothing can expand: skip both walks.
                 long unique = anchors ? uniqueNodes(node, new IdentityHashMap<>()) : 0;

@@ -6,6 +6,7 @@ import dev.podnet.diag.Severity;
 import dev.podnet.lint.InputFile;
 import dev.podnet.lint.LintEngine;
 import dev.podnet.lint.LintOptions;
+import dev.podnet.lint.PhaseTimes;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -104,6 +105,7 @@ public class LintCommand implements Callable<Integer> {
                     + "output; give an --output for each of the others");
         }
         PrintWriter err = spec.commandLine().getErr();
+        PhaseTimes.mark("command parsed");
         Optional<Path> projectFile = Optional.empty();
         ProjectConfig.Loaded loaded = null;
         try {
@@ -119,6 +121,7 @@ public class LintCommand implements Callable<Integer> {
             return PodnetCli.CANNOT_RUN;
         }
         ProjectConfig project = loaded == null ? ProjectConfig.EMPTY : loaded.config();
+        PhaseTimes.mark("project file read");
         List<InputFile> inputs;
         try {
             inputs = select(Inputs.collect(paths), project, projectFile);
@@ -161,6 +164,7 @@ public class LintCommand implements Callable<Integer> {
         if (fmts.contains("text")) {
             err.println(Formats.summaryLine(ds, read.size()));
         }
+        PhaseTimes.mark("written");
         err.flush();
         return ds.stream().anyMatch(d -> d.severity().atLeast(threshold)) ? PodnetCli.FINDINGS : PodnetCli.OK;
     }
