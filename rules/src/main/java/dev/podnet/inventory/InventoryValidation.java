@@ -50,6 +50,12 @@ public final class InventoryValidation implements Check {
         InventoryBuilder.of(ws);
     }
 
+    /** {@inheritDoc} Here: a walk of every pod, workload and Service. */
+    @Override
+    public int relativeCost() {
+        return 3;
+    }
+
     @Override
     public void run(Workspace ws, Reporter r) {
         for (SourceFile f : ws.files()) {

@@ -123,9 +123,10 @@ public final class LintEngine {
             PhaseTimes.took("prepare " + c.getClass().getSimpleName(), t0);
         }
         collector.checkCanceled();
-        // The check families are independent and read the workspace only: they run concurrently, each reporting
-        // into its own list, and their findings are merged in check order (the result is sorted below anyway).
-        List<List<Diagnostic>> perCheck = checks.parallelStream().map(c -> {
+        // The check families are independent and read the workspace only: they run concurrently, longest first,
+        // each reporting into its own list, and their findings are merged in check order (the result is sorted below
+        // anyway).
+        List<List<Diagnostic>> perCheck = Parallel.map(checks, Check::relativeCost, c -> {
             List<Diagnostic> found = new ArrayList<>();
             Collector own = new Collector(found, options, collector.cascades);
             own.checkCanceled();
@@ -141,7 +142,7 @@ public final class LintEngine {
             }
             PhaseTimes.took("check " + c.getClass().getSimpleName(), t0);
             return found;
-        }).toList();
+        });
         PhaseTimes.mark("checked");
         perCheck.forEach(out::addAll);
         Map<String, Integer> order = new HashMap<>();

@@ -58,6 +58,12 @@ public final class NetworkPolicyLint implements Check {
         InventoryBuilder.of(ws);
     }
 
+    /** {@inheritDoc} Here: every policy against the pods it selects and its peers. */
+    @Override
+    public int relativeCost() {
+        return 4;
+    }
+
     @Override
     public void run(Workspace ws, Reporter r) {
         Inventory inv = InventoryBuilder.of(ws);

@@ -54,6 +54,12 @@ public final class NetworkPolicyValidation implements Check {
     static final Set<String> YAML11_BOOLEANS = Set.of("y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
             "on", "On", "ON", "off", "Off", "OFF");
 
+    /** {@inheritDoc} Here: a walk of every policy. */
+    @Override
+    public int relativeCost() {
+        return 2;
+    }
+
     @Override
     public void run(Workspace ws, Reporter r) {
         for (SourceFile f : ws.files()) {

@@ -109,6 +109,12 @@ public final class ReachabilityCheck implements Check {
         InventoryBuilder.of(ws);
     }
 
+    /** {@inheritDoc} Here: the reachability engine over every pod class and policy. */
+    @Override
+    public int relativeCost() {
+        return 4;
+    }
+
     @Override
     public void run(Workspace ws, Reporter out) {
         List<SourceDoc> expectationDocs = ws.docs(DocKind.MANIFEST).map(SourceFile.Doc::doc)
