@@ -183,7 +183,7 @@ public final class NetworkPolicyLint implements Check {
                 }
                 kept.add(k);
                 selected.add(k != null ? k.selected() : PolicySemantics.isValid(PolicySemantics.podSelector(
-                        p.policy())) ? pods(p.namespace()).stream().filter(pod -> PolicySemantics.selects(p, pod))
+                        p.policy())) ? selectionCandidates(p).stream().filter(pod -> PolicySemantics.selects(p, pod))
                         .toList() : null);
             }
             Map<String, PolicyInfo> names = new HashMap<>();
@@ -221,6 +221,30 @@ public final class NetworkPolicyLint implements Check {
                 }
             }
             dns();
+        }
+
+        /** Pods and workloads by namespace, then by {@link LabelSelectors#indexKey} of each of their labels. */
+        private final Map<String, Map<String, List<PodInfo>>> podsByNsLabel = new HashMap<>();
+
+        /**
+         * The pods of the policy's namespace that may match its podSelector, in inventory order: those carrying the
+         * selector's first matchLabels pair when it has one (a superset of the matches), else all of them.
+         */
+        private List<PodInfo> selectionCandidates(PolicyInfo p) {
+            LabelSelector sel = PolicySemantics.podSelector(p.policy());
+            String first = sel == null ? null : LabelSelectors.firstIndexKey(sel.getMatchLabels());
+            if (first == null) {
+                return pods(p.namespace());
+            }
+            Map<String, List<PodInfo>> index = podsByNsLabel.computeIfAbsent(p.namespace(), ns -> {
+                Map<String, List<PodInfo>> byLabel = new HashMap<>();
+                for (PodInfo x : pods(ns)) {
+                    x.labels().forEach((k, v) -> byLabel.computeIfAbsent(LabelSelectors.indexKey(k, v),
+                            z -> new ArrayList<>()).add(x));
+                }
+                return byLabel;
+            });
+            return index.getOrDefault(first, List.of());
         }
 
         /** The namespaces a selector peer can match pods in. */

@@ -166,7 +166,6 @@ public final class ReachabilityCheck implements Check {
             out.checkCanceled();
             tables.add(engine.compute(List.of(pr)));
         }
-        ClassVerdicts t = (p, s, d) -> tables.get(p).classAllowed(0, s, d);
         int n = engine.classCount();
         Set<Endpoint> reportedBackends = identitySet();
         // RCH002
@@ -193,10 +192,8 @@ public final class ReachabilityCheck implements Check {
                     if (!seen.add(((long) p << 32) | cls)) {
                         continue; // same class and probe as an earlier backend: same verdicts
                     }
-                    for (int src = 0; src < n && !anyReachable; src++) {
-                        if (t.classAllowed(p, src, cls) && (src != cls || engine.classSize(cls) > 1)) {
-                            anyReachable = true;
-                        }
+                    if (!anyReachable && reachable(engine, tables, List.of(p), cls)) {
+                        anyReachable = true;
                     }
                 }
                 if (anyReachable || firstProbe == null) {
@@ -273,11 +270,6 @@ public final class ReachabilityCheck implements Check {
             return null;
         }
         return new Probe(cp.port(), cp.protocol());
-    }
-
-    /** Class-level verdicts by probe index. */
-    private interface ClassVerdicts {
-        boolean classAllowed(int probe, int fromClass, int toClass);
     }
 
     private static boolean reachable(ReachabilityEngine e, List<Table> tables, List<Integer> probes, int d) {

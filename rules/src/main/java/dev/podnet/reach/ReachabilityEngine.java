@@ -227,10 +227,15 @@ public final class ReachabilityEngine {
             }
         }
         Map<ClassKey, Integer> ids = new HashMap<>();
+        // pods of one template declare the same ports: their port set is made once
+        Map<List<ContainerPort>, Set<String>> portSets = new HashMap<>();
         for (int i = 0; i < pods.size(); i++) {
             Endpoint.Pod p = pods.get(i);
-            Set<String> ports = new TreeSet<>();
-            p.pod().ports().forEach(cp -> ports.add(cp.name() + "|" + cp.port() + "|" + cp.protocol()));
+            Set<String> ports = portSets.computeIfAbsent(p.pod().ports(), declared -> {
+                Set<String> set = new TreeSet<>();
+                declared.forEach(cp -> set.add(cp.name() + "|" + cp.port() + "|" + cp.protocol()));
+                return set;
+            });
             ClassKey key = new ClassKey(p.pod().namespace(), p.nsLabels(), p.pod().labels(), ports, sigs[i]);
             Integer id = ids.get(key);
             if (id == null) {
