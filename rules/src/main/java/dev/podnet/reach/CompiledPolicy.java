@@ -5,7 +5,6 @@ import dev.podnet.inventory.Entities.PolicyInfo;
 import dev.podnet.inventory.LabelSelectors;
 import dev.podnet.source.Range;
 import inet.ipaddr.IPAddress;
-import inet.ipaddr.IPAddressString;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.networking.v1.IPBlock;
@@ -187,7 +186,7 @@ public record CompiledPolicy(PolicyInfo info, LabelSelector podSelector, boolean
         }
 
         private static IPAddress prefix(String text) {
-            IPAddress a = new IPAddressString(text).getAddress();
+            IPAddress a = dev.podnet.netpol.Cidrs.address(text); // parsed once per text (policies repeat blocks)
             return a == null ? null : a.toPrefixBlock();
         }
     }
