@@ -201,9 +201,8 @@ public final class LintEngine {
                             + "with \"invalid character 'ï'\": save the file without BOM"));
             return new SourceFile(in, new SourceText(in.path(), text), null, List.of());
         }
-        if (bom) {
-            text = " " + text.substring(1); // keep columns: the BOM occupies one UTF-16 unit
-        }
+        // A YAML file keeps its BOM: the YAML parser skips it (YAML 1.2 section 5.2) and YamlSourceParser counts it
+        // as one UTF-16 unit on the first line. (A space instead would indent the first line and break the document.)
         SourceText src = new SourceText(in.path(), text);
         if (first.isEmpty()) {
             out.add(new Diagnostic(in.path(), Range.FILE_START, Severity.WARNING, "SYN005",
