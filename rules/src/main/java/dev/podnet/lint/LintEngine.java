@@ -178,6 +178,14 @@ public final class LintEngine {
         return out;
     }
 
+    /** The SYN004 finding for a file the heap cannot hold while it is decoded or parsed. */
+    private static Diagnostic notEnoughMemory(InputFile in) {
+        return new Diagnostic(in.path(), Range.FILE_START, Severity.ERROR, "SYN004", String.format(
+                "not enough memory to read this %.1f MiB file (the JVM may use at most %d MiB); podnet skipped "
+                        + "it: split the file or give the JVM more memory (-Xmx)", in.bytes().length / 1048576.0,
+                Runtime.getRuntime().maxMemory() >> 20));
+    }
+
     /** Decodes, parses and classifies one input; syntax findings go to {@code out}. */
     public static SourceFile read(InputFile in, List<Diagnostic> out) {
         if (in.truncated()) {
@@ -186,7 +194,14 @@ public final class LintEngine {
                             + "(split it into smaller files)"));
             return new SourceFile(in, null, null, List.of());
         }
-        Decoder.Result dec = Decoder.decode(in);
+        Decoder.Result dec;
+        try {
+            dec = Decoder.decode(in);
+        } catch (OutOfMemoryError e) {
+            // Decoding holds the bytes, a char buffer and the string at once (about five times the file's size).
+            out.add(notEnoughMemory(in));
+            return new SourceFile(in, null, null, List.of());
+        }
         if (dec.problem() != null) {
             out.add(dec.problem());
             return new SourceFile(in, null, null, List.of());
@@ -201,9 +216,8 @@ public final class LintEngine {
                             + "with \"invalid character 'ï'\": save the file without BOM"));
             return new SourceFile(in, new SourceText(in.path(), text), null, List.of());
         }
-        if (bom) {
-            text = " " + text.substring(1); // keep columns: the BOM occupies one UTF-16 unit
-        }
+        // A YAML file keeps its BOM: the YAML parser skips it (YAML 1.2 section 5.2) and YamlSourceParser counts it
+        // as one UTF-16 unit on the first line. (A space instead would indent the first line and break the document.)
         SourceText src = new SourceText(in.path(), text);
         if (first.isEmpty()) {
             out.add(new Diagnostic(in.path(), Range.FILE_START, Severity.WARNING, "SYN005",
@@ -216,10 +230,7 @@ public final class LintEngine {
         } catch (OutOfMemoryError e) {
             // A large YAML stream needs many times its size in heap (node tree, marks, ranges). The partial tree is
             // garbage once this frame is left, so the run can go on with the other files.
-            out.add(new Diagnostic(in.path(), Range.FILE_START, Severity.ERROR, "SYN004", String.format(
-                    "not enough memory to read this %.1f MiB file (the JVM may use at most %d MiB); podnet skipped "
-                            + "it: split the file or give the JVM more memory (-Xmx)", in.bytes().length / 1048576.0,
-                    Runtime.getRuntime().maxMemory() >> 20)));
+            out.add(notEnoughMemory(in));
             return new SourceFile(in, src, null, List.of());
         }
         out.addAll(pr.diagnostics());

@@ -59,6 +59,8 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
 public final class YamlSourceParser {
     private final SourceText src;
     private final boolean hasSurrogates;
+    /** True when the text opens with a byte order mark (U+FEFF), which the parser skips. */
+    private final boolean bom;
     private final List<Diagnostic> diags = new ArrayList<>();
     private Map<String, Range> values;
     private Map<String, Range> keys;
@@ -70,6 +72,7 @@ public final class YamlSourceParser {
     private YamlSourceParser(SourceText src, boolean hasSurrogates) {
         this.src = src;
         this.hasSurrogates = hasSurrogates;
+        this.bom = src.text().startsWith("\uFEFF");
     }
 
     /** Parses the whole stream; see the class comment for the findings. */
@@ -825,7 +828,14 @@ public final class YamlSourceParser {
         return new Range(r.startLine(), r.startChar(), r.startLine(), src.line(r.startLine()).length());
     }
 
+    /**
+     * The UTF-16 column of a parser mark. The parser skips a byte order mark that opens the stream without counting
+     * it in the first line's columns; the source text keeps it, so that line's columns are one further.
+     */
     private int col(int line, int cpCol) {
+        if (line == 0 && bom) {
+            cpCol++;
+        }
         return hasSurrogates ? src.codePointColumnToUtf16(line, cpCol) : cpCol;
     }
 
