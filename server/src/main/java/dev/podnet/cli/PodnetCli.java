@@ -71,11 +71,26 @@ public final class PodnetCli implements Runnable {
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             c.getErr().println("podnet: " + ex.getMessage());
+            if (ex instanceof CommandLine.UnmatchedArgumentException u) {
+                // a mistyped subcommand or option: picocli's closest candidates ("Did you mean: podnet lint?")
+                CommandLine.UnmatchedArgumentException.printSuggestions(u, c.getErr());
+            }
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
             c.getErr().flush();
             return CANNOT_RUN;
         });
+        versionEverywhere(cl);
         return cl;
+    }
+
+    /** Every subcommand's {@code -V, --version} prints podnet's version (picocli prints nothing without a provider). */
+    private static void versionEverywhere(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (sub.getCommandSpec().versionProvider() == null && sub.getCommandSpec().version().length == 0) {
+                sub.getCommandSpec().versionProvider(new Version());
+            }
+            versionEverywhere(sub);
+        }
     }
 
     /** Runs the CLI and returns the exit code. */
