@@ -150,6 +150,8 @@ public final class YamlSourceParser {
         boolean merge;
         String name;
         String childPointer;
+        /** Mapping: keys that only merges ({@code <<}) set so far (a key written later overrides them), or null. */
+        java.util.Set<String> mergedOnly;
         /** The pointers of this collection's members (shared by collections at the same pointer), or null. */
         Children children;
 
@@ -358,7 +360,8 @@ public final class YamlSourceParser {
                     childPtr = m.pointer();
                 }
                 Range keyRange = range(k.getStartMark(), k.getEndMark());
-                if (top.object.has(name)) {
+                boolean overridesMerge = top.mergedOnly != null && top.mergedOnly.remove(name);
+                if (top.object.has(name) && !overridesMerge) {
                     docDiags.add(duplicateKey(name, keyRange, keys.get(childPtr)));
                 }
                 keys.put(childPtr, keyRange);
@@ -434,7 +437,7 @@ public final class YamlSourceParser {
             return;
         }
         if (parent.merge) {
-            mergeInto(parent.object, value);
+            parent.mergedOnly = mergeInto(parent.object, value, parent.mergedOnly);
         } else {
             parent.object.set(parent.name, value);
         }
@@ -727,17 +730,19 @@ public final class YamlSourceParser {
             }
             MappingNode map = (MappingNode) node;
             ObjectNode o = JsonNodeFactory.instance.objectNode();
+            java.util.Set<String> mergedOnly = null;
             for (NodeTuple t : map.getValue()) {
                 Node k = t.getKeyNode();
                 String name = k instanceof ScalarNode ks ? ks.getValue() : "?";
                 if ("<<".equals(name) && k instanceof ScalarNode ks && ks.isPlain()) {
                     JsonNode merged = convert(t.getValueNode(), pointer, depth + 1);
-                    mergeInto(o, merged);
+                    mergedOnly = mergeInto(o, merged, mergedOnly);
                     continue;
                 }
                 String childPtr = SourceDoc.child(pointer, name);
                 Range keyRange = range(k);
-                if (o.has(name)) {
+                boolean overridesMerge = mergedOnly != null && mergedOnly.remove(name);
+                if (o.has(name) && !overridesMerge) {
                     diags.add(duplicateKey(name, keyRange, keys.get(childPtr)));
                 }
                 keys.put(childPtr, keyRange);
@@ -750,16 +755,32 @@ public final class YamlSourceParser {
         }
     }
 
-    private static void mergeInto(ObjectNode target, JsonNode merged) {
+    /**
+     * Adds the members of a merged mapping (or of each mapping of a merged sequence, earlier ones first) that the
+     * target lacks: keys written in the mapping itself, and keys an earlier merge brought, win (YAML merge key type,
+     * https://yaml.org/type/merge.html). Returns {@code added} (created when null and needed) holding the keys this
+     * and earlier merges added, so a key written after the merge overrides its merged value without being reported
+     * as a duplicate.
+     */
+    private static java.util.Set<String> mergeInto(ObjectNode target, JsonNode merged, java.util.Set<String> added) {
+        java.util.Set<String> out = added;
         if (merged instanceof ObjectNode m) {
-            m.fields().forEachRemaining(e -> {
+            for (java.util.Iterator<Map.Entry<String, JsonNode>> it = m.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
                 if (!target.has(e.getKey())) {
                     target.set(e.getKey(), e.getValue());
+                    if (out == null) {
+                        out = new java.util.HashSet<>();
+                    }
+                    out.add(e.getKey());
                 }
-            });
+            }
         } else if (merged instanceof ArrayNode arr) {
-            arr.forEach(item -> mergeInto(target, item));
+            for (JsonNode item : arr) {
+                out = mergeInto(target, item, out);
+            }
         }
+        return out;
     }
 
     private static JsonNode scalar(String v, Tag tag) {

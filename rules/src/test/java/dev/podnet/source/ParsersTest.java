@@ -91,6 +91,28 @@ class ParsersTest {
     }
 
     @Test
+    void aKeyWrittenAfterAMergeOverridesTheMergedValueWithoutADuplicateFinding() {
+        // inline merge (read from parser events) and merge through an alias (read through the Composer)
+        for (String text : List.of("port:\n  <<: {port: 53, protocol: UDP}\n  port: 54\n",
+                "base: &b {port: 53, protocol: UDP}\nport:\n  <<: *b\n  port: 54\n")) {
+            ParseResult r = yaml(text);
+            assertThat(r.diagnostics()).as(text).isEmpty();
+            SourceDoc d = r.docs().get(0);
+            assertThat(d.at("/port/port").asInt()).as(text).isEqualTo(54);
+            assertThat(d.at("/port/protocol").asText()).as(text).isEqualTo("UDP");
+            assertThat(d.keyRangeOf("/port/port").startLine()).as(text).isEqualTo(text.startsWith("base") ? 3 : 2);
+        }
+        // written twice after the merge: the second one is a duplicate of the first
+        ParseResult twice = yaml("p:\n  <<: {a: 1}\n  a: 2\n  a: 3\n");
+        assertThat(twice.diagnostics()).extracting(Diagnostic::rule).containsExactly("SYN002");
+        assertThat(twice.diagnostics().get(0).range().startLine()).isEqualTo(3);
+        // written before the merge: the written value stays, and nothing is reported
+        ParseResult before = yaml("p:\n  a: 2\n  <<: {a: 1, b: 1}\n");
+        assertThat(before.diagnostics()).isEmpty();
+        assertThat(before.docs().get(0).at("/p/a").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void yamlEscapeCutOffByTheEndOfTheTextIsAnUnclosedString() {
         for (String text : List.of("a: \"\\u", "a: 1\n---\nb: \"\\x", "a: \"\\U")) {
             ParseResult r = yaml(text);
