@@ -327,20 +327,21 @@ public final class YamlSourceParser {
             if ((++events & 63) == 0) {
                 guard.check();
             }
-            if (top != null && top.map && !top.expectValue) {
-                if (id == Event.ID.MappingEnd) {
-                    JsonNode done = top.object;
-                    Range r = range(top.start, ev.getEndMark());
-                    if (top.ownsRange) {
-                        values.put(top.pointer, r);
-                    }
-                    top = top.parent;
-                    if (top == null) {
-                        return new SourceDoc(src, index, done, values, keys, r);
-                    }
-                    attach(top, done);
-                    continue;
+            if (id == Event.ID.MappingEnd || id == Event.ID.SequenceEnd) {
+                // the open collection ends (the parser ends a mapping only where a key could come)
+                JsonNode done = top.map ? top.object : top.array;
+                Range r = range(top.start, ev.getEndMark());
+                if (top.ownsRange) {
+                    values.put(top.pointer, r);
                 }
+                top = top.parent;
+                if (top == null) {
+                    return new SourceDoc(src, index, done, values, keys, r);
+                }
+                attach(top, done);
+                continue;
+            }
+            if (top != null && top.map && !top.expectValue) {
                 if (id != Event.ID.Scalar || ((ScalarEvent) ev).getAnchor().isPresent()) {
                     return null; // an alias, anchor or collection as key
                 }
@@ -368,19 +369,6 @@ public final class YamlSourceParser {
                 values.remove(childPtr);
                 top.name = name;
                 top.childPointer = childPtr;
-                continue;
-            }
-            if (id == Event.ID.SequenceEnd) {
-                JsonNode done = top.array;
-                Range r = range(top.start, ev.getEndMark());
-                if (top.ownsRange) {
-                    values.put(top.pointer, r);
-                }
-                top = top.parent;
-                if (top == null) {
-                    return new SourceDoc(src, index, done, values, keys, r);
-                }
-                attach(top, done);
                 continue;
             }
             // a value: the document's root, a sequence item or a mapping value
