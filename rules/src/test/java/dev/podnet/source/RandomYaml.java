@@ -43,6 +43,22 @@ final class RandomYaml {
         this.composerOnly = r.nextInt(5) == 0;
     }
 
+    /**
+     * A "billion laughs" stream: {@code a0} is a list of 9 scalars and each of {@code a1..a11} a list of 9 aliases
+     * of the one before, so resolving {@code a11} means 9^12 (about 2.8e11) values.
+     */
+    static String aliasBomb() {
+        StringBuilder bomb = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+        for (int i = 1; i < 12; i++) {
+            bomb.append("a").append(i).append(": &a").append(i).append(" [");
+            for (int j = 0; j < 9; j++) {
+                bomb.append(j == 0 ? "" : ", ").append("*a").append(i - 1);
+            }
+            bomb.append("]\n");
+        }
+        return bomb.toString();
+    }
+
     /** A stream of one to four documents. */
     static String stream(Random r) {
         RandomYaml g = new RandomYaml(r);
