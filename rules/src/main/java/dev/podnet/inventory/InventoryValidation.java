@@ -1,7 +1,6 @@
 package dev.podnet.inventory;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.podnet.lint.Check;
 import dev.podnet.lint.DocKind;
 import dev.podnet.lint.Reporter;
 import dev.podnet.lint.SourceFile;
@@ -38,17 +37,11 @@ import java.util.Set;
  *       the reason: it is not part of the simulation.</li>
  * </ul>
  */
-public final class InventoryValidation implements Check {
+public final class InventoryValidation implements InventoryCheck {
     static final Set<String> PROTOCOLS = Set.of("TCP", "UDP", "SCTP");
     /** The ids INV001 reports label problems with (every kind of label problem is one rule here). */
     static final LabelValidation.Rules LABEL_RULES = new LabelValidation.Rules("INV001", "INV001", "INV001",
             "INV001");
-
-    /** Builds the shared inventory ({@link InventoryBuilder#of}) before the families run. */
-    @Override
-    public void prepare(Workspace ws) {
-        InventoryBuilder.of(ws);
-    }
 
     /** {@inheritDoc} Here: a walk of every pod, workload and Service. */
     @Override

@@ -12,9 +12,9 @@ import dev.podnet.inventory.Entities.ServiceInfo;
 import dev.podnet.inventory.Entities.ServicePort;
 import dev.podnet.inventory.Inventory;
 import dev.podnet.inventory.InventoryBuilder;
+import dev.podnet.inventory.InventoryCheck;
 import dev.podnet.inventory.LabelSelectors;
 import dev.podnet.inventory.SourceRef;
-import dev.podnet.lint.Check;
 import dev.podnet.lint.Reporter;
 import dev.podnet.lint.Workspace;
 import dev.podnet.netpol.PolicySemantics.Rule;
@@ -49,14 +49,8 @@ import java.util.stream.Collectors;
  * only called dangling when the namespaces it looks at contain pods), and say so when they rely on a namespace that
  * no manifest declares ("assuming namespace 'x' exists with only the kubernetes.io/metadata.name label").
  */
-public final class NetworkPolicyLint implements Check {
+public final class NetworkPolicyLint implements InventoryCheck {
     private static final int DNS_PORT = 53;
-
-    /** Builds the shared inventory ({@link InventoryBuilder#of}) before the families run. */
-    @Override
-    public void prepare(Workspace ws) {
-        InventoryBuilder.of(ws);
-    }
 
     /** {@inheritDoc} Here: every policy against the pods it selects and its peers. */
     @Override
@@ -182,8 +176,9 @@ public final class NetworkPolicyLint implements Check {
                     }
                 }
                 kept.add(k);
-                selected.add(k != null ? k.selected() : PolicySemantics.isValid(PolicySemantics.podSelector(
-                        p.policy())) ? selectionCandidates(p).stream().filter(pod -> PolicySemantics.selects(p, pod))
+                LabelSelector podSelector = PolicySemantics.podSelector(p.policy());
+                selected.add(k != null ? k.selected() : PolicySemantics.isValid(podSelector)
+                        ? candidates(p.namespace(), podSelector).stream().filter(pod -> PolicySemantics.selects(p, pod))
                         .toList() : null);
             }
             Map<String, PolicyInfo> names = new HashMap<>();
@@ -227,24 +222,23 @@ public final class NetworkPolicyLint implements Check {
         private final Map<String, Map<String, List<PodInfo>>> podsByNsLabel = new HashMap<>();
 
         /**
-         * The pods of the policy's namespace that may match its podSelector, in inventory order: those carrying the
-         * selector's first matchLabels pair when it has one (a superset of the matches), else all of them.
+         * The pods and workloads of namespace {@code ns} that may match {@code sel}, in inventory order: those
+         * carrying the selector's first matchLabels pair when it has one (a superset of the matches; the namespace's
+         * label index is built on first use), else all of them.
          */
-        private List<PodInfo> selectionCandidates(PolicyInfo p) {
-            LabelSelector sel = PolicySemantics.podSelector(p.policy());
+        private List<PodInfo> candidates(String ns, LabelSelector sel) {
             String first = sel == null ? null : LabelSelectors.firstIndexKey(sel.getMatchLabels());
             if (first == null) {
-                return pods(p.namespace());
+                return pods(ns);
             }
-            Map<String, List<PodInfo>> index = podsByNsLabel.computeIfAbsent(p.namespace(), ns -> {
+            return podsByNsLabel.computeIfAbsent(ns, n -> {
                 Map<String, List<PodInfo>> byLabel = new HashMap<>();
-                for (PodInfo x : pods(ns)) {
+                for (PodInfo x : pods(n)) {
                     x.labels().forEach((k, v) -> byLabel.computeIfAbsent(LabelSelectors.indexKey(k, v),
                             z -> new ArrayList<>()).add(x));
                 }
                 return byLabel;
-            });
-            return index.getOrDefault(first, List.of());
+            }).getOrDefault(first, List.of());
         }
 
         /** The namespaces a selector peer can match pods in. */
@@ -263,11 +257,9 @@ public final class NetworkPolicyLint implements Check {
 
         private final Map<String, List<Map<String, String>>> distinctLabels = new HashMap<>();
         private final Map<String, Set<String>> matchingNamespaces = new HashMap<>();
-        private Map<String, List<PodInfo>> podsByLabel;
-
         /**
          * The namespaces (sorted) holding a pod or workload the selector matches; cached per selector, and narrowed
-         * through an index on one matchLabels pair so the scan does not grow with policies times pods.
+         * through the label index ({@link #candidates}) so the scan does not grow with policies times pods.
          */
         private Set<String> namespacesWithMatchingPods(LabelSelector sel) {
             String key = selectorText(sel, "{}");
@@ -275,22 +267,13 @@ public final class NetworkPolicyLint implements Check {
             if (known != null) {
                 return known;
             }
-            List<PodInfo> candidates = allPods;
-            String first = LabelSelectors.firstIndexKey(sel.getMatchLabels());
-            if (first != null) {
-                if (podsByLabel == null) {
-                    podsByLabel = new HashMap<>();
-                    for (PodInfo x : allPods) {
-                        x.labels().forEach((k, v) -> podsByLabel.computeIfAbsent(LabelSelectors.indexKey(k, v),
-                                z -> new ArrayList<>()).add(x));
-                    }
-                }
-                candidates = podsByLabel.getOrDefault(first, List.of());
-            }
             Set<String> out = new java.util.TreeSet<>();
-            for (PodInfo x : candidates) {
-                if (LabelSelectors.matches(sel, x.labels())) {
-                    out.add(x.namespace());
+            for (String ns : podsByNs.keySet()) {
+                for (PodInfo x : candidates(ns, sel)) {
+                    if (LabelSelectors.matches(sel, x.labels())) {
+                        out.add(ns);
+                        break;
+                    }
                 }
             }
             matchingNamespaces.put(key, out);

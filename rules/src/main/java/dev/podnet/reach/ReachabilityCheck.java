@@ -8,8 +8,8 @@ import dev.podnet.inventory.Entities.ServiceInfo;
 import dev.podnet.inventory.Entities.ServicePort;
 import dev.podnet.inventory.Inventory;
 import dev.podnet.inventory.InventoryBuilder;
+import dev.podnet.inventory.InventoryCheck;
 import dev.podnet.inventory.SourceRef;
-import dev.podnet.lint.Check;
 import dev.podnet.lint.DocKind;
 import dev.podnet.lint.DocumentSchema;
 import dev.podnet.lint.Reporter;
@@ -49,7 +49,7 @@ import java.util.stream.Collectors;
  * <p>Each run leaves the set of unreachable pods in the workspace ({@link #unreachable(Workspace)}): the editor
  * counts them per policy without a second analysis.
  */
-public final class ReachabilityCheck implements Check {
+public final class ReachabilityCheck implements InventoryCheck {
     /** The apiVersion of podnet's own documents. */
     public static final String API_VERSION = "podnet.dev/v1alpha1";
     /** The kind of expectation documents. */
@@ -101,12 +101,6 @@ public final class ReachabilityCheck implements Check {
      */
     public static java.util.Optional<Unreachable> unreachable(Workspace ws) {
         return ws.cached(UNREACHABLE);
-    }
-
-    /** Builds the shared inventory ({@link InventoryBuilder#of}) before the families run. */
-    @Override
-    public void prepare(Workspace ws) {
-        InventoryBuilder.of(ws);
     }
 
     /** {@inheritDoc} Here: the reachability engine over every pod class and policy. */
