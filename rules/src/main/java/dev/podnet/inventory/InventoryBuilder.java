@@ -1,5 +1,6 @@
 package dev.podnet.inventory;
 
+import com.fasterxml.jackson.annotation.JsonIncludeProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,11 +20,16 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
+import io.fabric8.kubernetes.api.model.NodeSpec;
+import io.fabric8.kubernetes.api.model.NodeStatus;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceSpec;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,7 +41,8 @@ import java.util.function.Consumer;
 /**
  * Builds the {@link Inventory} from a workspace: every Kubernetes manifest document (and every item of
  * {@code List} documents, as {@code kubectl get -o yaml} writes them) is deserialized with the fabric8
- * kubernetes-model classes. Objects that do not deserialize (wrong field types) and workloads without a pod
+ * kubernetes-model classes, binding only the fields the inventory reads ({@code Bound}). Objects that do not
+ * deserialize (wrong types in those fields) and workloads without a pod
  * template are left out; {@link #build(Workspace, Consumer)} tells which and why, and the inventory family
  * ({@link InventoryValidation}) reports each of them. Namespaces that objects live in but that no manifest declares are assumed
  * to exist with the label {@code kubernetes.io/metadata.name: <name>} (set by the API server since 1.21; see the
@@ -49,7 +56,74 @@ public final class InventoryBuilder {
             "Job", "CronJob", "ReplicationController");
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .addMixIn(Pod.class, Bound.ApiObject.class)
+            .addMixIn(Service.class, Bound.WithoutStatus.class)
+            .addMixIn(Node.class, Bound.ApiObject.class)
+            .addMixIn(Namespace.class, Bound.Namespace.class)
+            .addMixIn(NetworkPolicy.class, Bound.WithoutStatus.class)
+            .addMixIn(PodTemplateSpec.class, Bound.Template.class)
+            .addMixIn(ObjectMeta.class, Bound.Meta.class)
+            .addMixIn(PodSpec.class, Bound.PodSpec.class)
+            .addMixIn(Container.class, Bound.Container.class)
+            .addMixIn(PodStatus.class, Bound.PodStatus.class)
+            .addMixIn(ServiceSpec.class, Bound.ServiceSpec.class)
+            .addMixIn(NodeSpec.class, Bound.NodeSpec.class)
+            .addMixIn(NodeStatus.class, Bound.NodeStatus.class);
+
+    /**
+     * The fields of the fabric8 model classes that the inventory binds: the ones it reads, and nothing else
+     * (Jackson {@code @JsonIncludeProperties} mix-ins). Other fields are skipped without being bound, so a wrong
+     * type in a field podnet does not read (a volume, a probe, an environment variable) does not leave the object out
+     * of the inventory, and Jackson builds no deserializers for the large parts of the model podnet does not use
+     * (volume sources, affinity, probes, container and node statuses). The classes not listed here (NetworkPolicy's
+     * spec and its parts, container and Service ports, Pod IPs, node addresses) are bound whole.
+     */
+    private static final class Bound {
+        @JsonIncludeProperties({"apiVersion", "kind", "metadata", "spec", "status"})
+        abstract static class ApiObject {
+        }
+
+        @JsonIncludeProperties({"apiVersion", "kind", "metadata"})
+        abstract static class Namespace {
+        }
+
+        @JsonIncludeProperties({"apiVersion", "kind", "metadata", "spec"})
+        abstract static class WithoutStatus {
+        }
+
+        @JsonIncludeProperties({"metadata", "spec"})
+        abstract static class Template {
+        }
+
+        @JsonIncludeProperties({"name", "namespace", "labels", "annotations"})
+        abstract static class Meta {
+        }
+
+        @JsonIncludeProperties({"containers", "initContainers", "nodeName", "hostNetwork"})
+        abstract static class PodSpec {
+        }
+
+        @JsonIncludeProperties({"name", "ports", "restartPolicy"})
+        abstract static class Container {
+        }
+
+        @JsonIncludeProperties({"podIP", "podIPs"})
+        abstract static class PodStatus {
+        }
+
+        @JsonIncludeProperties({"selector", "ports", "clusterIP", "clusterIPs"})
+        abstract static class ServiceSpec {
+        }
+
+        @JsonIncludeProperties({"podCIDR", "podCIDRs"})
+        abstract static class NodeSpec {
+        }
+
+        @JsonIncludeProperties({"addresses"})
+        abstract static class NodeStatus {
+        }
+    }
 
     private final Map<String, NamespaceInfo> namespaces = new LinkedHashMap<>();
     private final List<PodInfo> pods = new ArrayList<>();

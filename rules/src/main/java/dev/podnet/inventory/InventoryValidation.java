@@ -32,9 +32,9 @@ import java.util.Set;
  *       is more than one port and unique; ports required unless the Service is headless or ExternalName.</li>
  *   <li>INV004: {@code status.podIP} and {@code status.podIPs[].ip} that are not IP addresses, a podIP that is not
  *       podIPs[0] ({@code ValidatePodStatusUpdate} / the podIP-podIPs conversion).</li>
- *   <li>INV005 (warning): an object the inventory leaves out (a field of the wrong type that the fabric8 model
- *       cannot bind, a workload without a pod template), reported once at the object's name with the field and
- *       the reason: it is not part of the simulation.</li>
+ *   <li>INV005 (warning): an object the inventory leaves out (a field the inventory binds, see
+ *       {@link InventoryBuilder}, of a type the fabric8 model cannot bind; a workload without a pod template),
+ *       reported once at the object's name with the field and the reason: it is not part of the simulation.</li>
  * </ul>
  */
 public final class InventoryValidation implements InventoryCheck {

@@ -200,4 +200,60 @@ class InventoryValidationTest {
         assertThat(inv.services()).isEmpty();
         assertThat(inv.workloads()).isEmpty();
     }
+
+    @Test
+    void aWrongTypeInAFieldPodnetDoesNotReadKeepsTheObjectInTheInventory() {
+        // volumes, env, probes, affinity, container statuses and the like are not bound (InventoryBuilder.Bound):
+        // their mistakes are the API server's and kubeconform's to report, the networking facts stay known.
+        String yaml = """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: web-0, namespace: shop, labels: {app: web}, ownerReferences: {bad: 1}}
+                spec:
+                  volumes: {data: {emptyDir: {}}}
+                  affinity: [x]
+                  nodeName: node-a
+                  containers:
+                  - name: web
+                    env: {A: b}
+                    livenessProbe: 5
+                    ports: [{name: http, containerPort: 8080}]
+                status: {podIP: 10.244.1.7, phase: [Running], containerStatuses: {web: ok}}
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: web, namespace: shop}
+                spec: {selector: {app: web}, ports: [{port: 80, targetPort: http}], sessionAffinityConfig: 3}
+                status: {loadBalancer: [x]}
+                ---
+                apiVersion: v1
+                kind: Node
+                metadata: {name: node-a}
+                spec: {podCIDR: 10.244.1.0/24, taints: {a: b}}
+                status: {addresses: [{type: InternalIP, address: 192.0.2.10}], nodeInfo: [x]}
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: api, namespace: shop}
+                spec:
+                  template:
+                    metadata: {labels: {app: api}}
+                    spec: {containers: [{name: api, resources: [1]}], tolerations: {a: b}}
+                """;
+        List<InventoryBuilder.LeftOut> out = new ArrayList<>();
+        Inventory inv = InventoryBuilder.build(new LintEngine(List.of()).lint(List.of(InputFile.of("m.yaml", yaml)))
+                .workspace(), out::add);
+        assertThat(out).isEmpty();
+        assertThat(lint(yaml)).extracting(Diagnostic::rule).doesNotContain("INV005");
+        assertThat(inv.pods()).singleElement().satisfies(p -> {
+            assertThat(p.ips()).containsExactly("10.244.1.7");
+            assertThat(p.ports()).extracting(Entities.ContainerPort::name).containsExactly("http");
+        });
+        assertThat(inv.services()).singleElement().satisfies(s -> assertThat(s.ports()).hasSize(1));
+        assertThat(inv.nodes()).singleElement().satisfies(n -> {
+            assertThat(n.podCIDRs()).containsExactly("10.244.1.0/24");
+            assertThat(n.addresses()).containsExactly("192.0.2.10");
+        });
+        assertThat(inv.workloads()).singleElement().satisfies(w -> assertThat(w.labels()).containsEntry("app", "api"));
+    }
 }
