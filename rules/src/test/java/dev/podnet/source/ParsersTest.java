@@ -117,4 +117,26 @@ class ParsersTest {
         }
         assertThat(yaml("a: 1\n---\nb: \"\\x").docs()).hasSize(1);
     }
+
+    @Test
+    void anUnclosedQuoteOrBracketIsReportedWhereItOpens() {
+        // the parser only notices at the next line (or at the end of the file): the finding goes to the opener
+        String[][] cases = {
+            {"metadata:\n  name: [web\n  namespace: shop\n", "1:8", "this '[' is never closed (the parser gave up "
+                    + "at line 3, column 12); close it with ']' or separate the items with ','"},
+            {"metadata:\n  labels: {app: web\n  namespace: shop\n", "1:10", "this '{' is never closed (the parser "
+                    + "gave up at line 3, column 12); close it with '}' or separate the items with ','"},
+            {"a: 1\nb: \"x\nc: 2\nd: 3\n", "1:3", "this quoted string is never closed (the parser gave up at line 5, "
+                    + "column 1); add the closing \""},
+            {"a: 'x\nb: 1\n", "0:3", "this quoted string is never closed (the parser gave up at line 3, column 1); "
+                    + "add the closing '"},
+        };
+        for (String[] c : cases) {
+            ParseResult r = yaml(c[0]);
+            assertThat(r.diagnostics()).as(c[0]).extracting(Diagnostic::rule).containsExactly("SYN001");
+            Diagnostic d = r.diagnostics().get(0);
+            assertThat(d.range().startLine() + ":" + d.range().startChar()).as(c[0]).isEqualTo(c[1]);
+            assertThat(d.message()).as(c[0]).isEqualTo("invalid YAML: " + c[2]);
+        }
+    }
 }
