@@ -32,7 +32,7 @@ public final class PodnetCli implements Runnable {
     /** The subcommands, in the order {@code podnet --help} lists them. */
     private static final List<Class<?>> SUBCOMMANDS = List.of(LintCommand.class, CheckCommand.class,
             SimulateCommand.class, ExplainCommand.class, RulesCommand.class, NodeCommand.class, ApplyCommand.class,
-            PlanCommand.class, VerifyCommand.class, dev.podnet.lsp.LspCommand.class, CommandLine.HelpCommand.class);
+            PlanCommand.class, VerifyCommand.class, dev.podnet.lsp.LspCommand.class, HelpCommand.class);
 
     /** Builds the configured command line with every subcommand (shared by main and tests). */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {

@@ -35,4 +35,16 @@ class CliUsageTest {
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).startsWith("Usage: podnet lint ");
     }
+
+    @Test
+    void helpFollowsNestedSubcommands() {
+        CliRun nested = CliRun.run("help", "node", "facts");
+        assertThat(nested.exitCode()).isZero();
+        assertThat(nested.out()).startsWith("Usage: podnet node facts ");
+        assertThat(CliRun.run("help").out()).startsWith("Usage: podnet ");
+        CliRun wrong = CliRun.run("help", "node", "fact");
+        assertThat(wrong.exitCode()).isEqualTo(PodnetCli.CANNOT_RUN);
+        assertThat(wrong.err()).contains("Unmatched argument").contains("Did you mean: node facts?")
+                .contains("Try 'podnet node --help' for usage.");
+    }
 }
