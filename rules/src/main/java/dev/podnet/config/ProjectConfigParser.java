@@ -245,7 +245,19 @@ final class ProjectConfigParser {
                 JsonNode::isBoolean)) {
             ipBlock = ib.asBoolean();
         }
-        return new ClusterFacts(pods, services, dns, enforcement, version, ipBlock);
+        return new ClusterFacts(pods, services, dns, enforcement, version,
+                ipBlock != null ? ipBlock : !"cilium".equals(enforcement));
+    }
+
+    /**
+     * The cluster facts of a {@code cluster:} object alone (the findings about it are the project file's own and
+     * are dropped here); {@link ClusterFacts#UNKNOWN} for a null or non-object node.
+     */
+    static ClusterFacts clusterFacts(JsonNode cluster) {
+        if (cluster == null || !cluster.isObject()) {
+            return ClusterFacts.UNKNOWN;
+        }
+        return new ProjectConfigParser(null, null).cluster(cluster);
     }
 
     private List<IPAddress> cidrs(JsonNode n, String ptr, String key) {

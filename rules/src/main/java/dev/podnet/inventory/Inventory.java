@@ -1,5 +1,6 @@
 package dev.podnet.inventory;
 
+import dev.podnet.config.ClusterFacts;
 import dev.podnet.inventory.Entities.NamespaceInfo;
 import dev.podnet.inventory.Entities.NodeInfo;
 import dev.podnet.inventory.Entities.PodInfo;

@@ -1,5 +1,6 @@
 package dev.podnet.inventory;
 
+import dev.podnet.config.ClusterFacts;
 import com.fasterxml.jackson.annotation.JsonIncludeProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -244,7 +245,7 @@ public final class InventoryBuilder {
         // A project file outside the inputs (.podnet.yaml found next to them, --config) gives the facts unless an
         // input is a project file itself.
         ClusterFacts facts = ws.cached(dev.podnet.lint.LintEngine.PROJECT_CLUSTER).map(ClusterFacts::fromJson)
-                .orElse(ClusterFacts.defaults());
+                .orElse(ClusterFacts.UNKNOWN);
         List<SourceDoc> manifests = new ArrayList<>();
         for (SourceFile f : ws.files()) {
             for (SourceFile.Doc d : f.docs()) {

@@ -2,7 +2,7 @@ package dev.podnet.netpol;
 
 import dev.podnet.diag.Diagnostic;
 import dev.podnet.fix.Fixes;
-import dev.podnet.inventory.ClusterFacts;
+import dev.podnet.config.ClusterFacts;
 import dev.podnet.inventory.Entities.ContainerPort;
 import dev.podnet.inventory.Entities.NamespaceInfo;
 import dev.podnet.inventory.Entities.NodeInfo;
@@ -91,7 +91,8 @@ public final class NetworkPolicyLint implements InventoryCheck {
         private final List<PodInfo> allPods;
         private final List<IPAddress> podRanges = new ArrayList<>();
         private final boolean podRangesKnown;
-        private final IPAddress serviceCidr;
+        /** The Service ClusterIP ranges of the cluster facts (one per IP family; empty when unknown). */
+        private final List<IPAddress> serviceRanges;
         private final List<List<PodInfo>> selected = new ArrayList<>();
         private final Map<PodInfo, List<IPAddress>> ipsOf = new java.util.IdentityHashMap<>();
         private final List<PodInfo> podsWithIps = new ArrayList<>();
@@ -123,10 +124,7 @@ public final class NetworkPolicyLint implements InventoryCheck {
                     podsWithIps.add(p);
                 }
             }
-            Cidrs.Parsed pc = Cidrs.parse(facts.podCIDR());
-            if (pc != null) {
-                podRanges.add(pc.block());
-            }
+            podRanges.addAll(facts.podCIDRs());
             for (NodeInfo n : inv.nodes()) {
                 for (String c : n.podCIDRs()) {
                     Cidrs.Parsed p = Cidrs.parse(c);
@@ -158,8 +156,7 @@ public final class NetworkPolicyLint implements InventoryCheck {
             for (String n : implied) {
                 namespaces.computeIfAbsent(n, k -> PolicySemantics.namespace(Map.of(), k));
             }
-            Cidrs.Parsed sc = Cidrs.parse(facts.serviceCIDR());
-            serviceCidr = sc == null ? null : sc.block();
+            serviceRanges = facts.serviceCIDRs();
         }
 
         void all() {
@@ -572,8 +569,10 @@ public final class NetworkPolicyLint implements InventoryCheck {
                 String effect = facts.ipBlockMatchesPodIPs()
                         ? "whether ipBlock matches pod IPs is implementation-defined (iptables-based controllers "
                         + "match them, Cilium does not) and pod IPs change"
-                        : "the enforcer here (" + facts.policyEnforcement() + ") does not match ipBlock against pod "
-                        + "IPs, so traffic " + dir + " those pods is not allowed by this peer";
+                        : (facts.policyEnforcement() == null ? "the enforcer here (podnet.yaml: "
+                        + "cluster.ipBlockMatchesPodIPs: false)" : "the enforcer here (" + facts.policyEnforcement()
+                        + ")") + " does not match ipBlock against pod IPs, so traffic " + dir + " those pods is not "
+                        + "allowed by this peer";
                 report("NP052", p, pp + "/ipBlock/cidr", "ipBlock " + b.getCidr() + " " + what + "; " + effect
                         + "; select pods with namespaceSelector and podSelector in one peer and keep ipBlock for "
                         + "addresses outside the cluster");
@@ -589,11 +588,12 @@ public final class NetworkPolicyLint implements InventoryCheck {
                     }
                 }
             }
-            boolean inServiceRange = serviceCidr != null && serviceCidr.getIPVersion() == c.block().getIPVersion()
-                    && serviceCidr.contains(c.block());
-            if (inServiceRange || !svcs.isEmpty()) {
+            IPAddress serviceRange = serviceRanges.stream().filter(r -> r.getIPVersion() == c.block().getIPVersion()
+                    && r.contains(c.block())).findFirst().orElse(null);
+            if (serviceRange != null || !svcs.isEmpty()) {
                 report("NP053", p, pp + "/ipBlock/cidr", "ipBlock " + b.getCidr() + (svcs.isEmpty()
-                        ? " lies in the Service CIDR " + facts.serviceCIDR() : " contains the ClusterIP of Service "
+                        ? " lies in the Service CIDR " + serviceRange.toCanonicalString()
+                        : " contains the ClusterIP of Service "
                         + String.join(", ", svcs)) + "; policies see traffic after the Service is translated to a pod "
                         + "IP and targetPort, so this never matches: select the Service's pods with podSelector (and "
                         + "namespaceSelector) instead");

@@ -1,6 +1,6 @@
 package dev.podnet.reach;
 
-import dev.podnet.inventory.ClusterFacts;
+import dev.podnet.config.ClusterFacts;
 import dev.podnet.inventory.Entities.ContainerPort;
 import dev.podnet.inventory.Entities.PodInfo;
 import dev.podnet.inventory.LabelSelectors;

@@ -1,6 +1,6 @@
 package dev.podnet.bench;
 
-import dev.podnet.inventory.ClusterFacts;
+import dev.podnet.config.ClusterFacts;
 import dev.podnet.inventory.Entities.ContainerPort;
 import dev.podnet.inventory.Entities.NamespaceInfo;
 import dev.podnet.inventory.Entities.PodInfo;
@@ -86,7 +86,8 @@ final class BenchClusters {
             String name = "np-" + i;
             policies.add(new PolicyInfo(ns, name, policy(ns, name, i / nsCount, n, rnd), null));
         }
-        ClusterFacts facts = new ClusterFacts("10.0.0.0/8", "", "kube-system", "kube-dns", "calico", "1.29", true);
+        ClusterFacts facts = new ClusterFacts(List.of(new inet.ipaddr.IPAddressString("10.0.0.0/8").getAddress()),
+                List.of(), ClusterFacts.Dns.DEFAULT, "calico", "1.29", true);
         return new Inventory(facts, nss, List.copyOf(pods), List.of(), List.of(), List.of(), List.copyOf(policies));
     }
 

@@ -144,7 +144,8 @@ public final class DataPlaneTableBenchmark {
             }
             java.nio.file.Files.writeString(dir.resolve("policies.yaml"), pols.toString());
             java.nio.file.Files.writeString(dir.resolve("podnet.yaml"), "cluster:\n  podCIDR: "
-                    + inv.facts().podCIDR() + "\n  policyEnforcement: " + inv.facts().policyEnforcement() + "\n");
+                    + inv.facts().podCIDRs().stream().map(Object::toString).collect(
+                    java.util.stream.Collectors.joining(",")) + "\n  policyEnforcement: " + inv.facts().policyEnforcement() + "\n");
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -134,7 +134,7 @@ class ProjectConfigTest {
         assertThat(c.exemptions()).isEmpty();
         assertThat(c.cluster().podCIDRs()).extracting(Object::toString).containsExactly("10.244.0.0/16");
         assertThat(c.cluster().kubernetesVersion()).isNull();
-        assertThat(c.cluster().ipBlockMatchesPodIPs()).isNull();
+        assertThat(c.cluster().ipBlockMatchesPodIPs()).as("a rejected value keeps the default").isTrue();
         assertThat(c.cluster().dns().service()).isEqualTo("kube-dns");
     }
 

@@ -2,7 +2,7 @@ package dev.podnet.dataplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.podnet.inventory.ClusterFacts;
+import dev.podnet.config.ClusterFacts;
 import dev.podnet.inventory.Entities.ContainerPort;
 import dev.podnet.inventory.Entities.NamespaceInfo;
 import dev.podnet.inventory.Entities.PodInfo;
@@ -196,7 +196,7 @@ class DataPlanePropertyTest {
                     .withPolicyTypes(types).endSpec().build();
             pols.add(new PolicyInfo(ns, "pol" + p, np, null));
         }
-        return new Inventory(ClusterFacts.defaults(), nss, pods, List.of(), List.of(), List.of(), pols);
+        return new Inventory(ClusterFacts.UNKNOWN, nss, pods, List.of(), List.of(), List.of(), pols);
     }
 
     private static String app(Random r) {

@@ -246,4 +246,33 @@ class NetworkPolicyLintTest {
                 """));
         assertThat(ds).extracting(Diagnostic::rule).doesNotContain("SYN900");
     }
+
+    @Test
+    void theClusterFactsAreReadAsTheProjectFileRulesReadThem() {
+        String egress = policy("""
+                podSelector: {matchLabels: {app: frontend}}
+                policyTypes: [Egress]
+                egress:
+                - to: [{ipBlock: {cidr: 10.0.0.0/8}}]
+                - to: [{ipBlock: {cidr: 10.96.0.0/16}}]
+                - to: [{namespaceSelector: {}}]
+                  ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]""");
+        // a dual-stack pod CIDR (IPv4,IPv6, as --cluster-cidr is written) and a capitalised enforcement name
+        List<Diagnostic> ds = lint(egress, """
+                cluster:
+                  podCIDR: 10.244.0.0/16,fd00:10:244::/56
+                  serviceCIDR: 10.96.0.0/12,fd00:10:96::/112
+                  policyEnforcement: Cilium
+                """);
+        Diagnostic pods = single(ds, "NP052");
+        assertThat(pods.range().startLine()).isEqualTo(7);
+        assertThat(pods.message()).contains("overlaps the cluster pod CIDR 10.244.0.0/16",
+                "the enforcer here (cilium) does not match ipBlock against pod IPs");
+        assertThat(single(ds, "NP053").message()).contains("lies in the Service CIDR 10.96.0.0/12");
+        // ipBlockMatchesPodIPs written without an enforcement name
+        Diagnostic off = single(lint(egress, "cluster: {podCIDR: 10.244.0.0/16, ipBlockMatchesPodIPs: false}\n"),
+                "NP052");
+        assertThat(off.message()).contains("the enforcer here (podnet.yaml: cluster.ipBlockMatchesPodIPs: false) "
+                + "does not match ipBlock against pod IPs");
+    }
 }

@@ -1,6 +1,6 @@
 package dev.podnet.reach;
 
-import dev.podnet.inventory.ClusterFacts;
+import dev.podnet.config.ClusterFacts;
 import dev.podnet.inventory.Entities.ContainerPort;
 import dev.podnet.inventory.Entities.NamespaceInfo;
 import dev.podnet.inventory.Entities.PodInfo;
@@ -96,7 +96,8 @@ final class RandomClusters {
         }
         boolean ipBlockPods = rnd.nextInt(4) > 0;
         String enforcement = rnd.nextInt(15) == 0 ? "none" : "calico";
-        ClusterFacts facts = new ClusterFacts("", "", "kube-system", "kube-dns", enforcement, "", ipBlockPods);
+        ClusterFacts facts = new ClusterFacts(List.of(), List.of(), ClusterFacts.Dns.DEFAULT, enforcement, null,
+                ipBlockPods);
         return new Inventory(facts, nss, List.copyOf(pods), List.of(), List.of(), List.of(), List.copyOf(policies));
     }
 

@@ -369,7 +369,7 @@ public final class PodnetLanguageServer implements LanguageServer, LanguageClien
                         built = InventoryBuilder.of(ws); // the lint's own build when a check made one
                     } catch (RuntimeException e) {
                         LOG.log(Level.WARNING, "inventory build failed", e);
-                        built = new Inventory(dev.podnet.inventory.ClusterFacts.defaults(), Map.of(), List.of(),
+                        built = new Inventory(dev.podnet.config.ClusterFacts.UNKNOWN, Map.of(), List.of(),
                                 List.of(), List.of(), List.of(), List.of());
                     }
                 }

@@ -2,7 +2,7 @@ package dev.podnet.dataplane.bench;
 
 import dev.podnet.dataplane.DataPlaneSimulator;
 import dev.podnet.dataplane.DataPlaneSimulator.Connection;
-import dev.podnet.inventory.ClusterFacts;
+import dev.podnet.config.ClusterFacts;
 import dev.podnet.inventory.Entities.ContainerPort;
 import dev.podnet.inventory.Entities.NamespaceInfo;
 import dev.podnet.inventory.Entities.PodInfo;
@@ -80,7 +80,7 @@ public final class DataplaneBenchmark {
                     .withPolicyTypes(egress ? List.of("Ingress", "Egress") : List.of("Ingress")).endSpec().build();
             pols.add(new PolicyInfo(ns, "pol" + p, np, null));
         }
-        return new Inventory(ClusterFacts.defaults(), nss, podList, List.of(), List.of(), List.of(), pols);
+        return new Inventory(ClusterFacts.UNKNOWN, nss, podList, List.of(), List.of(), List.of(), pols);
     }
 
     private static NetworkPolicyPort port(String proto, int port) {
