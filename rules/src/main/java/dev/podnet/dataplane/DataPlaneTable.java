@@ -382,10 +382,17 @@ public final class DataPlaneTable {
 
     /**
      * Writes the computed probes in the conformance format ({@code expected.txt}): per probe a line
-     * {@code [PORT/PROTOCOL]}, then {@code from to verdict} for every ordered pair in {@link #pods()} order;
-     * sections separated by a blank line.
+     * {@code [PORT/PROTOCOL]}, then {@code from to verdict} for every ordered pair, the pods sorted by namespace,
+     * then name, then kind (the row order of {@code podnet simulate} without {@code --data-plane}, so the two tables
+     * compare line by line); sections separated by a blank line.
      */
     public void write(Appendable out) {
+        Integer[] order = new Integer[pods.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.<Integer, String>comparing(i -> pods.get(i).namespace())
+                .thenComparing(i -> pods.get(i).name()).thenComparing(i -> pods.get(i).kind()));
         try {
             StringBuilder row = new StringBuilder();
             for (int p = 0; p < probes.size(); p++) {
@@ -393,10 +400,10 @@ public final class DataPlaneTable {
                     out.append('\n');
                 }
                 out.append('[').append(probes.get(p)).append("]\n");
-                for (int i = 0; i < pods.size(); i++) {
+                for (int i : order) {
                     row.setLength(0);
                     String from = pods.get(i).key();
-                    for (int j = 0; j < pods.size(); j++) {
+                    for (int j : order) {
                         row.append(from).append(' ').append(pods.get(j).key()).append(' ')
                                 .append(NAMES[code(p, i, j)]).append('\n');
                     }

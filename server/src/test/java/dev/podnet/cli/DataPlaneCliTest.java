@@ -61,6 +61,10 @@ class DataPlaneCliTest {
         String table = run(args);
         // Line order may differ where the corpus lists a namespace out of order (044): compare as sets per probe.
         assertThat(sections(table)).isEqualTo(sections(expected));
+        // and line for line the table of the policy semantics: same rows in the same order
+        String[] semantic = java.util.Arrays.stream(args).filter(a -> !a.equals("--data-plane"))
+                .toArray(String[]::new);
+        assertThat(table).isEqualTo(run(semantic));
         String explain = run("explain", dir.toString(), "--from", "x/a", "--to", "x/b", "--port", probes.get(0),
                 "--trace");
         assertThat(explain).contains("data plane: ").contains("filter ");
