@@ -209,7 +209,11 @@ public final class LintEngine {
         String text = dec.text();
         boolean bom = text.startsWith("\uFEFF");
         String first = firstContent(text);
-        boolean json = first.startsWith("{") || first.startsWith("[");
+        // A .yaml/.yml file is YAML (kubectl's decoder), also when it opens with a flow mapping or a JSON document
+        // followed by '---'; YAML 1.2 reads JSON too. Other names opening with '{' or '[' are JSON (CNI configs).
+        String lower = in.fileName().toLowerCase(java.util.Locale.ROOT);
+        boolean yamlName = lower.endsWith(".yaml") || lower.endsWith(".yml");
+        boolean json = !yamlName && (first.startsWith("{") || first.startsWith("["));
         if (bom && json) {
             out.add(new Diagnostic(in.path(), Range.FILE_START, Severity.ERROR, "SYN003",
                     "the file starts with a UTF-8 byte order mark; Go's JSON parser (containerd, CRI-O) rejects it "
