@@ -216,7 +216,7 @@ class NetworkPolicyValidationTest {
         assertThat(types).filteredOn(m -> m.contains("matchLabels app")).singleElement().asString()
                 .doesNotContain("()", "quote it").contains("a list", "one string value", "operator: In");
         assertThat(types).filteredOn(m -> m.contains("matchLabels tier")).singleElement().asString()
-                .doesNotContain("()", "quote it").contains("an object", "one string value");
+                .doesNotContain("()", "quote it", "a object").contains("rejects an object", "one string value");
         // an integer too large for the API's int32 is not "not an integer"
         assertThat(types).filteredOn(m -> m.startsWith("endPort")).singleElement().asString()
                 .contains("99999999999999999999", "32-bit").doesNotContain("must be an integer");
