@@ -186,6 +186,11 @@ public final class LintEngine {
                 Runtime.getRuntime().maxMemory() >> 20));
     }
 
+    /** Appended to a syntax error in a file that holds {@code {{ ... }}} template actions. */
+    static final String TEMPLATE_HINT = "; the file holds {{ ... }} template actions (a Helm chart or Go template), "
+            + "which are YAML only once rendered: lint the rendered manifests (helm template ... > rendered.yaml) "
+            + "and exclude the templates (exclude: [\"**/templates/**\"] in .podnet.yaml)";
+
     /** Decodes, parses and classifies one input; syntax findings go to {@code out}. */
     public static SourceFile read(InputFile in, List<Diagnostic> out) {
         if (in.truncated()) {
@@ -209,7 +214,11 @@ public final class LintEngine {
         String text = dec.text();
         boolean bom = text.startsWith("\uFEFF");
         String first = firstContent(text);
-        boolean json = first.startsWith("{") || first.startsWith("[");
+        // A .yaml/.yml file is YAML (kubectl's decoder), also when it opens with a flow mapping or a JSON document
+        // followed by '---'; YAML 1.2 reads JSON too. Other names opening with '{' or '[' are JSON (CNI configs).
+        String lower = in.fileName().toLowerCase(java.util.Locale.ROOT);
+        boolean yamlName = lower.endsWith(".yaml") || lower.endsWith(".yml");
+        boolean json = !yamlName && (first.startsWith("{") || first.startsWith("["));
         if (bom && json) {
             out.add(new Diagnostic(in.path(), Range.FILE_START, Severity.ERROR, "SYN003",
                     "the file starts with a UTF-8 byte order mark; Go's JSON parser (containerd, CRI-O) rejects it "
@@ -233,7 +242,12 @@ public final class LintEngine {
             out.add(notEnoughMemory(in));
             return new SourceFile(in, src, null, List.of());
         }
-        out.addAll(pr.diagnostics());
+        // A Helm / Go template ({{ ... }} actions) is not YAML until it is rendered: say so with the syntax error.
+        boolean template = pr.hasErrors() && text.contains("{{");
+        for (Diagnostic d : pr.diagnostics()) {
+            out.add(template && d.rule().equals("SYN001") ? new Diagnostic(d.file(), d.range(), d.severity(),
+                    d.rule(), d.message() + TEMPLATE_HINT, d.related(), d.fix()) : d);
+        }
         String ext = in.fileName().contains(".") ? in.fileName().substring(in.fileName().lastIndexOf('.'))
                 .toLowerCase(java.util.Locale.ROOT) : "";
         boolean cniFile = ext.equals(".conflist")

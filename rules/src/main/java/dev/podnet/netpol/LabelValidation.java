@@ -71,6 +71,16 @@ public final class LabelValidation {
                     + "quote \"\"");
             return;
         }
+        if (v.isContainerNode()) {
+            // nothing to quote: a label has one value (a selector matches several with matchExpressions In)
+            String type = (v.isObject() ? "an " : "a ") + NetworkPolicyValidation.typeName(v);
+            String key = vp.substring(vp.lastIndexOf('/') + 1).replace("~1", "/").replace("~0", "~");
+            sink.report(rules.type(), vp, false, what + " is " + type + "; label values are strings and the API "
+                    + "rejects " + type + ": write one string value"
+                    + (what.contains("matchLabels") ? " (to match any of several values use matchExpressions: "
+                    + "[{key: " + key + ", operator: In, values: [...]}])" : ""));
+            return;
+        }
         if (!v.isTextual()) {
             String shown = v.asText();
             String type = NetworkPolicyValidation.typeName(v);

@@ -605,10 +605,15 @@ public final class NetworkPolicyLint implements InventoryCheck {
         private void ports(PolicyInfo p, Rule rule, List<PodInfo> sel) {
             List<PodInfo> dests;
             boolean ipOnly = false;
+            // Whether every destination is a pod of the inputs: not for an egress rule without peers (anywhere) or
+            // with an ipBlock peer (addresses outside the cluster too), where NP055's "no destination pod declares
+            // the port" says nothing about the traffic the rule is for (DNS, the internet).
+            boolean podsOnly = true;
             if (rule.direction().equals("ingress")) {
                 dests = sel == null ? List.of() : sel;
             } else if (!rule.hasPeers()) {
                 dests = allPods;
+                podsOnly = false;
             } else {
                 Set<PodInfo> ds = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
                 List<PodInfo> order = new ArrayList<>();
@@ -618,6 +623,7 @@ public final class NetworkPolicyLint implements InventoryCheck {
                         continue;
                     }
                     if (peer.getIpBlock() != null) {
+                        podsOnly = false;
                         for (PodInfo d : podsInBlock(peer.getIpBlock())) {
                             if (ds.add(d)) {
                                 order.add(d);
@@ -662,7 +668,7 @@ public final class NetworkPolicyLint implements InventoryCheck {
                     int lo = v.getIntVal();
                     int hi = port.getEndPort() != null && port.getEndPort() >= lo ? port.getEndPort() : lo;
                     if (lo >= 1 && hi <= 65535) {
-                        numericPort(p, rule, pp, lo, hi, port.getEndPort() == null, proto, dests);
+                        numericPort(p, rule, pp, lo, hi, port.getEndPort() == null, proto, dests, podsOnly);
                     }
                 }
             }
@@ -792,9 +798,12 @@ public final class NetworkPolicyLint implements InventoryCheck {
             }
         }
 
-        /** NP054/NP055 for a numeric port (range {@code lo..hi}; {@code single}: no endPort is written). */
+        /**
+         * NP054/NP055 for a numeric port (range {@code lo..hi}; {@code single}: no endPort is written;
+         * {@code podsOnly}: the rule's destinations are only pods of the inputs, else NP055 is not reported).
+         */
         private void numericPort(PolicyInfo p, Rule rule, String pp, int lo, int hi, boolean single, String proto,
-                                 List<PodInfo> dests) {
+                                 List<PodInfo> dests, boolean podsOnly) {
             if (dests.isEmpty()) {
                 return;
             }
@@ -838,7 +847,7 @@ public final class NetworkPolicyLint implements InventoryCheck {
                     }
                 }
             }
-            if (allDeclareSome) {
+            if (allDeclareSome && podsOnly) {
                 report("NP055", p, pp + "/port", "none of the " + destWho(rule, dests) + " declares container port "
                         + range + " (declared: " + declaredPorts(dests) + "); check the port number");
             }

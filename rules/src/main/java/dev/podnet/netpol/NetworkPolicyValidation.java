@@ -276,7 +276,16 @@ public final class NetworkPolicyValidation implements Check {
         private void port(String pp, JsonNode port) {
             fields(pp, port, PORT, "port");
             JsonNode proto = port.get("protocol");
-            if (proto != null && !proto.isNull() && expect(proto, pp + "/protocol", Shape.STRING)
+            if (proto != null && proto.isNumber()) {
+                // an IP protocol number (6, 17): quoting it would only make it an unsupported protocol name
+                report("NP019", pp + "/protocol", "protocol must be a string but is a number (" + proto.asText()
+                        + "); the API rejects the manifest and accepts only the names TCP, UDP or SCTP: write "
+                        + "protocol: " + switch (proto.asText()) {
+                            case "17" -> "UDP";
+                            case "132" -> "SCTP";
+                            default -> "TCP";
+                        });
+            } else if (proto != null && !proto.isNull() && expect(proto, pp + "/protocol", Shape.STRING)
                     && !PROTOCOLS.contains(proto.asText())) {
                 String s = DidYouMean.closest(proto.asText(), PROTOCOLS).orElse(null);
                 report("NP008", pp + "/protocol", "protocol \"" + proto.asText() + "\" is not supported: use TCP, UDP "
@@ -656,6 +665,11 @@ public final class NetworkPolicyValidation implements Check {
                         + "a list item" : shape == Shape.INT32 && v.isTextual() && v.asText().matches("\\d+")
                         ? "; remove the quotes" : shape == Shape.STRING && v.isValueNode() && !v.isNull()
                         ? "; quote it (\"" + v.asText() + "\")" : "";
+                if (shape == Shape.INT32 && v.isIntegralNumber()) {
+                    report("NP019", ptr, field + " " + v.asText() + " does not fit a 32-bit integer; the API rejects "
+                            + "the manifest; use a port number between 1 and 65535");
+                    return false;
+                }
                 report("NP019", ptr, field + " must be " + want + " but is " + article(typeName(v)) + "; the API "
                         + "rejects the manifest" + fix);
             }

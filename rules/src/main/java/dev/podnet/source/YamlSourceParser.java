@@ -175,9 +175,11 @@ public final class YamlSourceParser {
      * time spent in collections: when over 90% of a window of at least two seconds went to them, it throws
      * OutOfMemoryError at once, which callers handle as for any other (LintEngine reports SYN004). The first window
      * opens once a document has been read for one second, so the collector beans (about 45 ms to set up in a cold
-     * JVM) are only asked about documents that take that long.
+     * JVM) are only asked about documents that take that long. Collection time alone is wall time, which a loaded
+     * machine stretches, and a heap that is still growing towards its maximum collects often too: so it gives up
+     * only when the heap in use is also over 80% of the maximum ({@link #outOfHeap}).
      */
-    private static final class HeapGuard {
+    static final class HeapGuard {
         /** The collector beans, set up on first use. */
         private static final class Beans {
             static final List<java.lang.management.GarbageCollectorMXBean> GCS =
@@ -210,11 +212,21 @@ public final class YamlSourceParser {
                 return;
             }
             long gc = gcMillis();
-            if (gc - gcAtStart > elapsedMillis * 9 / 10) {
+            Runtime rt = Runtime.getRuntime();
+            if (outOfHeap(gc - gcAtStart, elapsedMillis, rt.totalMemory() - rt.freeMemory(), rt.maxMemory())) {
                 throw new OutOfMemoryError("over 90% of the last " + elapsedMillis + " ms went to garbage collection");
             }
             windowStart = now;
             gcAtStart = gc;
+        }
+
+        /**
+         * True when a window of {@code elapsedMillis} spent over 90% of it in collections ({@code gcMillis}) and the
+         * heap in use ({@code usedBytes}) is over 80% of the maximum ({@code maxBytes}): the heap cannot hold the
+         * stream. Under 80% the heap can still grow, and the collections are the growth or a loaded machine.
+         */
+        static boolean outOfHeap(long gcMillis, long elapsedMillis, long usedBytes, long maxBytes) {
+            return gcMillis > elapsedMillis * 9 / 10 && usedBytes > maxBytes / 10 * 8;
         }
     }
 

@@ -188,6 +188,29 @@ class NetworkPolicyLintTest {
     }
 
     @Test
+    void egressPortToAnywhereIsNotCheckedAgainstTheInventoryPods() {
+        // "allow DNS anywhere" and "allow HTTPS to the internet" in an app repository without kube-system: the
+        // destinations are not only the pods of the inputs (ipBlock and a rule without `to` reach addresses outside
+        // the cluster), so "no destination pod declares the port" would be noise on the most common egress policies.
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("podnet.yaml", "cluster: {podCIDR: 10.244.0.0/16, policyEnforcement: calico}\n");
+        files.put("pods.yaml", PODS.substring(0, PODS.indexOf("---")));
+        files.put("policy.yaml", policy("""
+                podSelector: {matchLabels: {app: frontend}}
+                policyTypes: [Egress]
+                egress:
+                - ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
+                - to: [{ipBlock: {cidr: 0.0.0.0/0}}]
+                  ports: [{port: 443}]
+                - to: [{podSelector: {matchLabels: {app: frontend}}}]
+                  ports: [{port: 9999}]
+                """));
+        List<Diagnostic> ds = Lint.files(files);
+        // only the rule whose destinations are pods (egress[2], 0-based line 11) gets the hint
+        assertThat(single(ds, "NP055").range().startLine()).isEqualTo(11);
+    }
+
+    @Test
     void duplicateNamesPointAtTheFirst() {
         String one = policy("podSelector: {}\ningress: [{}]");
         List<Diagnostic> ds = lint(one + "---\n" + one);

@@ -201,6 +201,31 @@ class NetworkPolicyValidationTest {
     }
 
     @Test
+    void wrongTypeMessagesGiveAFixThatWorks() {
+        List<Diagnostic> ds = Lint.yaml(HEAD + """
+                spec:
+                  podSelector:
+                    matchLabels: {app: [web, api], tier: {a: b}}
+                  ingress:
+                  - ports:
+                    - {port: 80, endPort: 99999999999999999999}
+                    - {port: 81, protocol: 6}
+                """);
+        List<String> types = Lint.only(ds, "NP019").stream().map(Diagnostic::message).toList();
+        // a list or map has no text to quote: the fix is one string value (several values: matchExpressions In)
+        assertThat(types).filteredOn(m -> m.contains("matchLabels app")).singleElement().asString()
+                .doesNotContain("()", "quote it").contains("a list", "one string value", "operator: In");
+        assertThat(types).filteredOn(m -> m.contains("matchLabels tier")).singleElement().asString()
+                .doesNotContain("()", "quote it", "a object").contains("rejects an object", "one string value");
+        // an integer too large for the API's int32 is not "not an integer"
+        assertThat(types).filteredOn(m -> m.startsWith("endPort")).singleElement().asString()
+                .contains("99999999999999999999", "32-bit").doesNotContain("must be an integer");
+        // quoting an IP protocol number would only trade NP019 for NP008
+        assertThat(types).filteredOn(m -> m.startsWith("protocol")).singleElement().asString()
+                .contains("TCP, UDP or SCTP").doesNotContain("quote it");
+    }
+
+    @Test
     void namesAndApiVersion() {
         List<Diagnostic> ds = Lint.yaml("""
                 apiVersion: extensions/v1beta1

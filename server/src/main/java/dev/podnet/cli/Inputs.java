@@ -32,12 +32,24 @@ public final class Inputs {
     private Inputs() {
     }
 
-    /** Reads every input under the given paths. */
+    /** The display path of standard input, read for the path {@code -}. */
+    public static final String STDIN = "<stdin>";
+
+    /**
+     * Reads every input under the given paths; the path {@code -} reads standard input once (the output of
+     * {@code kustomize build} or {@code helm template} piped in), shown as {@value #STDIN}.
+     */
     public static List<InputFile> collect(List<Path> paths) throws InputException {
         List<InputFile> out = new ArrayList<>();
         java.util.Set<Path> seen = new java.util.HashSet<>();
+        boolean stdinRead = false;
         for (Path p : paths) {
-            if (Files.isDirectory(p)) {
+            if (p.toString().equals("-")) {
+                if (!stdinRead) {
+                    stdinRead = true;
+                    out.add(readStdin());
+                }
+            } else if (Files.isDirectory(p)) {
                 walk(p, p.toString(), (f, d) -> {
                     if (seen.add(realPath(f))) {
                         out.add(read(f, d));
@@ -112,6 +124,18 @@ public final class Inputs {
             } else if (Files.isRegularFile(c) && EXTENSIONS.contains(extension(name))) {
                 out.accept(c, childDisplay);
             }
+        }
+    }
+
+    /** Reads standard input (at most {@link dev.podnet.source.Limits#MAX_FILE_BYTES}, as for a file). */
+    private static InputFile readStdin() throws InputException {
+        long limit = dev.podnet.source.Limits.MAX_FILE_BYTES;
+        try {
+            byte[] b = System.in.readNBytes((int) limit + 1);
+            return b.length > limit ? new InputFile(STDIN, java.util.Arrays.copyOf(b, (int) limit), true)
+                    : new InputFile(STDIN, b, false);
+        } catch (IOException e) {
+            throw new InputException("cannot read standard input: " + reason(e));
         }
     }
 

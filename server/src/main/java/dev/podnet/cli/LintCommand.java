@@ -43,7 +43,8 @@ public class LintCommand implements Callable<Integer> {
     public static final List<String> FORMATS = List.of("text", "json", "sarif", "junit", "checkstyle");
 
     @Parameters(paramLabel = "PATH", arity = "0..*",
-            description = "Files or directories (walked recursively for .conf .conflist .json .yaml .yml).")
+            description = "Files or directories (walked recursively for .conf .conflist .json .yaml .yml); - reads "
+                    + "standard input.")
     List<Path> paths = new ArrayList<>();
 
     @Option(names = "--format", paramLabel = "FORMAT",
