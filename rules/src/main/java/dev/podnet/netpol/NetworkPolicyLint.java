@@ -81,8 +81,18 @@ public final class NetworkPolicyLint implements InventoryCheck {
             new Workspace.Key<>("NetworkPolicy lint findings per policy");
 
     /** State of one run: indexes over the inventory. */
+    /**
+     * How many label sets the "did you mean" hints of one run may score in all (NP040, NP041, NP042): each scoring
+     * computes edit distances, so a folder of many misspelt selectors against many distinct label sets would
+     * otherwise take minutes. Once a selector's candidates no longer fit, its finding says "check the labels"
+     * instead of a hint; which selectors get hints depends only on the input order.
+     */
+    static final int SUGGESTION_BUDGET = 20_000;
+
     private static final class Run {
         private final Inventory inv;
+        /** What is left of {@link #SUGGESTION_BUDGET} in this run. */
+        private final int[] suggestionBudget = {SUGGESTION_BUDGET};
         /** Where findings go: the run's reporter, or a recording of one policy's findings. */
         private Reporter r;
         private final dev.podnet.lint.LintMemo.Run memo;
@@ -395,7 +405,7 @@ public final class NetworkPolicyLint implements InventoryCheck {
                 }
                 return;
             }
-            String hint = suggest(ps, labelSets(p.namespace()));
+            String hint = suggest(ps, labelSets(p.namespace()), suggestionBudget);
             report("NP040", p, "/spec/podSelector", "spec.podSelector " + text + " selects none of the "
                     + plural(here.size(), "pod or workload") + " in namespace " + p.namespace() + ", so the policy has "
                     + "no effect" + (hint == null ? "; check the labels" : "; did you mean " + hint + "?"));
@@ -488,7 +498,7 @@ public final class NetworkPolicyLint implements InventoryCheck {
                 }
                 sets = new ArrayList<>(distinct);
             }
-            String hint = suggest(podSel, sets);
+            String hint = suggest(podSel, sets, suggestionBudget);
             String scope = nsSel == null ? "namespace " + p.namespace() : "namespaces " + names(nss);
             List<String> assumed = nsSel == null ? List.of()
                     : nss.stream().filter(n -> !n.declared()).map(NamespaceInfo::name).toList();
@@ -1223,7 +1233,7 @@ public final class NetworkPolicyLint implements InventoryCheck {
                     }
                 }
             }
-            return suggest(sel, all.stream().map(NamespaceInfo::labels).distinct().toList());
+            return suggest(sel, all.stream().map(NamespaceInfo::labels).distinct().toList(), suggestionBudget);
         }
 
         private static String assumedNote(List<String> assumed) {
@@ -1279,13 +1289,20 @@ public final class NetworkPolicyLint implements InventoryCheck {
      * The label set closest to satisfying the selector's matchLabels, as a replacement ({@code app=frontend}), or
      * null. Per unmet label: the candidate's value for the same key, else a key that carries the wanted value, else
      * the closest key by spelling. {@code labelSets} holds distinct label sets (pods of one workload share theirs,
-     * so each set is scored once); at most the first 2,000 are scored.
+     * so each set is scored once); at most the first 2,000 are scored. {@code budget[0]} is what the run may still
+     * score ({@link #SUGGESTION_BUDGET}): the sets scored are taken from it, and when they do not fit, no set is
+     * scored and the result is null.
      */
-    static String suggest(LabelSelector sel, List<Map<String, String>> labelSets) {
+    static String suggest(LabelSelector sel, List<Map<String, String>> labelSets, int[] budget) {
         Map<String, String> ml = sel.getMatchLabels();
         if (ml == null || ml.isEmpty()) {
             return null;
         }
+        int cost = Math.min(labelSets.size(), 2000);
+        if (cost > budget[0]) {
+            return null;
+        }
+        budget[0] -= cost;
         String best = null;
         int bestScore = Integer.MAX_VALUE;
         int tried = 0;

@@ -298,4 +298,34 @@ class NetworkPolicyLintTest {
         assertThat(off.message()).contains("the enforcer here (podnet.yaml: cluster.ipBlockMatchesPodIPs: false) "
                 + "does not match ipBlock against pod IPs");
     }
+
+    @Test
+    void didYouMeanHintsHaveARunWideBudget() {
+        // 300 distinct label sets and 100 misspelt selectors: scoring every set for every selector is what made a
+        // folder of 3,000 of each take minutes; the hints stop once the run's budget is spent
+        int podCount = 300;
+        int policyCount = 100;
+        StringBuilder pods = new StringBuilder();
+        for (int i = 0; i < podCount; i++) {
+            pods.append("apiVersion: v1\nkind: Pod\nmetadata: {name: p").append(i)
+                    .append(", namespace: shop, labels: {app: application-number-").append(i).append("}}\n")
+                    .append("spec: {containers: [{name: c, image: i}]}\n---\n");
+        }
+        StringBuilder policies = new StringBuilder();
+        for (int i = 0; i < policyCount; i++) {
+            policies.append("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: np").append(i)
+                    .append(", namespace: shop}\nspec:\n  podSelector: {matchLabels: {app: application-numbr-")
+                    .append(i).append("}}\n  ingress: [{}]\n---\n");
+        }
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("pods.yaml", pods.toString());
+        files.put("policies.yaml", policies.toString());
+        List<Diagnostic> np040 = Lint.only(Lint.files(files), "NP040");
+        assertThat(np040).hasSize(policyCount);
+        int hinted = NetworkPolicyLint.SUGGESTION_BUDGET / podCount;
+        assertThat(np040.subList(0, hinted)).allSatisfy(d -> assertThat(d.message()).contains("; did you mean app="));
+        assertThat(np040.get(0).message()).contains("did you mean app=application-number-0?");
+        assertThat(np040.subList(hinted, policyCount)).allSatisfy(d -> assertThat(d.message())
+                .endsWith("; check the labels").doesNotContain("did you mean"));
+    }
 }
