@@ -519,8 +519,8 @@ public final class DataPlaneSimulator {
 
     /**
      * The verdict table in the conformance format ({@code expected.txt}): per probe ({@code 80/TCP}) a section
-     * {@code [80/TCP]} followed by one line {@code from to verdict} for every ordered pair of placed pods in
-     * inventory order; sections separated by a blank line. Computed on equivalence classes by
+     * {@code [80/TCP]} followed by one line {@code from to verdict} for every ordered pair of placed pods, sorted
+     * by namespace, then name; sections separated by a blank line. Computed on equivalence classes by
      * {@link DataPlaneTable}, with no walk budget.
      *
      * @param probes {@code PORT/PROTOCOL} strings

@@ -321,7 +321,7 @@ public final class DataPlaneTable {
         }
     }
 
-    /** The placed pods, in inventory order (the rows and columns of every section). */
+    /** The placed pods, in inventory order (indices of {@link #verdict}; {@link #write} sorts its rows). */
     public List<PodInfo> pods() {
         return pods;
     }

@@ -84,7 +84,9 @@ class DataPlaneSimulatorTest {
     void tableIsInTheConformanceFormat() {
         DataPlaneSimulator sim = DataPlaneSimulator.healthySingleNode(inventory(PODS));
         String t = sim.table(List.of("80/tcp"));
-        assertThat(t).startsWith("[80/TCP]\nshop/web shop/web allow\nshop/web shop/tool allow\n");
+        // rows sorted by namespace, then name (the order of podnet simulate)
+        assertThat(t).startsWith("[80/TCP]\nshop/far shop/far allow\nshop/far shop/tool allow\n"
+                + "shop/far shop/web deny\n");
         assertThat(t).contains("shop/tool shop/web allow\n").contains("shop/far shop/web deny\n");
         assertThat(t.lines().count()).isEqualTo(1 + 9);
         assertThatThrownBy(() -> sim.table(List.of("http"))).isInstanceOf(IllegalArgumentException.class);
