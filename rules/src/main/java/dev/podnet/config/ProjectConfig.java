@@ -22,8 +22,8 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
- * The project file {@code .podnet.yaml}: per-rule settings, which files to lint, per-file exemptions, and the
- * cluster facts. Shape (JSON Schema: {@code schemas/podnet-config.schema.json}; prose: docs/configuration.md):
+ * The project file {@code podnet.yaml} or {@code .podnet.yaml}: per-rule settings, which files to lint, per-file
+ * exemptions, and the cluster facts. Shape (JSON Schema: {@code schemas/podnet-config.schema.json}; prose: docs/configuration.md):
  * <pre>
  * rules: {CNI012: off, NP007: warning}      # on | off | error | warning | info | hint
  * include: ["net.d/**", "k8s/**"]           # globs relative to the file's directory
@@ -46,8 +46,16 @@ import java.util.function.BooleanSupplier;
 public record ProjectConfig(Path file, Map<String, RuleSetting> rules, List<Glob> include, List<Glob> exclude,
                             List<Exemption> exemptions, ClusterFacts cluster) {
 
-    /** The project file's name, looked up from the linted paths upwards. */
-    public static final String FILE_NAME = ".podnet.yaml";
+    /** The project file's names, looked up from the linted paths upwards (either; one per directory). */
+    public static final List<String> FILE_NAMES = List.of("podnet.yaml", ".podnet.yaml");
+
+    /** Two project files in one directory: podnet does not guess which one applies. */
+    public static final class TwoProjectFiles extends IOException {
+        TwoProjectFiles(Path dir) {
+            super("two project files in " + dir + ": podnet.yaml and .podnet.yaml; keep one (or choose one with "
+                    + "--config FILE)");
+        }
+    }
 
     /** No project file: every rule at its default, every file linted. */
     public static final ProjectConfig EMPTY = new ProjectConfig(null, Map.of(), List.of(), List.of(), List.of(),
@@ -183,20 +191,31 @@ public record ProjectConfig(Path file, Map<String, RuleSetting> rules, List<Glob
     }
 
     /**
-     * Looks for {@value #FILE_NAME} in the directory of {@code start} (itself if a directory) and its parents,
-     * stopping after a directory that holds {@code .git} (the repository root) or at the file-system root.
+     * Looks for a project file ({@link #FILE_NAMES}) in the directory of {@code start} (itself if a directory) and
+     * its parents, stopping after a directory that holds {@code .git} (the repository root) or at the file-system
+     * root.
      *
      * @return the absolute path of the project file, if found
+     * @throws TwoProjectFiles when the nearest directory with a project file holds both names
      */
-    public static Optional<Path> find(Path start) {
+    public static Optional<Path> find(Path start) throws TwoProjectFiles {
         Path dir = start.toAbsolutePath().normalize();
         if (!Files.isDirectory(dir)) {
             dir = dir.getParent();
         }
         while (dir != null) {
-            Path candidate = dir.resolve(FILE_NAME);
-            if (Files.isRegularFile(candidate)) {
-                return Optional.of(candidate);
+            Path found = null;
+            for (String name : FILE_NAMES) {
+                Path candidate = dir.resolve(name);
+                if (Files.isRegularFile(candidate)) {
+                    if (found != null) {
+                        throw new TwoProjectFiles(dir);
+                    }
+                    found = candidate;
+                }
+            }
+            if (found != null) {
+                return Optional.of(found);
             }
             if (Files.exists(dir.resolve(".git"))) {
                 return Optional.empty();

@@ -314,9 +314,9 @@ public final class NetworkPolicyLint implements InventoryCheck {
             NetworkPolicy np = p.policy();
             String where = p.namespace() + "/" + p.name();
             if (facts.noEnforcement()) {
-                report("NP061", p, "/metadata/name", "NetworkPolicy " + where + " has no effect: podnet.yaml says "
-                        + "cluster.policyEnforcement is " + facts.policyEnforcement() + ", so nothing turns policies "
-                        + "into filtering rules; run a policy engine (Calico/Canal, Cilium, kube-router, ...) or "
+                report("NP061", p, "/metadata/name", "NetworkPolicy " + where + " has no effect: the project file "
+                        + "says cluster.policyEnforcement is " + facts.policyEnforcement() + ", so nothing turns "
+                        + "policies into filtering rules; run a policy engine (Calico/Canal, Cilium, kube-router, ...) or "
                         + "correct policyEnforcement");
             }
             String ns = p.source().doc().at(p.source().ptr("/metadata/namespace")).asText("");

@@ -1,6 +1,7 @@
 package dev.podnet.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -172,6 +173,23 @@ class ProjectConfigTest {
         ProjectConfig c = ProjectConfig.load(repo.resolve(".podnet.yaml"));
         assertThat(c.lintOptions(() -> false).disabled()).containsExactly("SYN006");
         assertThat(c.baseDir()).isEqualTo(repo.toAbsolutePath().normalize());
+    }
+
+    @Test
+    void eitherNameIsAProjectFileButNotBothInOneDirectory(@TempDir Path tmp) throws Exception {
+        Path repo = tmp.resolve("repo");
+        Path deep = repo.resolve("k8s/apps");
+        Files.createDirectories(deep);
+        Files.createDirectories(repo.resolve(".git"));
+        Files.writeString(repo.resolve("podnet.yaml"), "rules: {SYN006: off}\n");
+        assertThat(ProjectConfig.find(deep)).contains(repo.resolve("podnet.yaml"));
+        // the nearest directory wins: a .podnet.yaml further down is used, the podnet.yaml above is not
+        Files.writeString(deep.resolve(".podnet.yaml"), "rules: {SYN005: off}\n");
+        assertThat(ProjectConfig.find(deep)).contains(deep.resolve(".podnet.yaml"));
+        Files.writeString(deep.resolve("podnet.yaml"), "rules: {SYN005: off}\n");
+        assertThatThrownBy(() -> ProjectConfig.find(deep)).isInstanceOf(ProjectConfig.TwoProjectFiles.class)
+                .hasMessage("two project files in " + deep.toAbsolutePath().normalize() + ": podnet.yaml and "
+                        + ".podnet.yaml; keep one (or choose one with --config FILE)");
     }
 
     @Test

@@ -116,6 +116,9 @@ public class LintCommand implements Callable<Integer> {
             if (projectFile.isPresent()) {
                 loaded = ProjectConfig.load(projectFile.get(), display(projectFile.get()));
             }
+        } catch (ProjectConfig.TwoProjectFiles e) {
+            err.println("podnet: " + e.getMessage());
+            return PodnetCli.CANNOT_RUN;
         } catch (IOException e) {
             err.println("podnet: cannot read project file '" + projectFile.map(Path::toString)
                     .orElse(String.valueOf(config)) + "': " + Inputs.reason(e));

@@ -140,4 +140,20 @@ class ConfigCliTest {
         assertThat(cli("lint", "--config", other.toString(), "--fail-on", "info", m.toString()).out())
                 .contains("infra/resolver");
     }
+
+    @Test
+    void podnetYamlAmongTheInputsIsTheProjectFileWithItsRules() throws Exception {
+        // the name the samples and the rule messages use: its rules apply, as .podnet.yaml's do
+        Files.writeString(repo.resolve("podnet.yaml"), "rules: {SYN006: off, SYN002: off}\nexclude: [\"vendor/**\"]\n");
+        CliFormatsTest.Run r = cli("lint", "--fail-on", "info", repo.toString());
+        assertThat(r.out()).doesNotContain("SYN006").doesNotContain("SYN002").doesNotContain("SYN001");
+        assertThat(r.code()).isZero();
+        Files.writeString(repo.resolve(".podnet.yaml"), "rules: {SYN006: off}\n");
+        CliFormatsTest.Run two = cli("lint", repo.toString());
+        assertThat(two.code()).isEqualTo(PodnetCli.CANNOT_RUN);
+        assertThat(two.err()).contains("podnet: two project files in ").contains("keep one (or choose one with "
+                + "--config FILE)");
+        assertThat(cli("lint", "--config", repo.resolve(".podnet.yaml").toString(), repo.toString()).out())
+                .contains("[SYN002]");
+    }
 }
