@@ -52,6 +52,13 @@ import java.util.function.Consumer;
 public final class InventoryBuilder {
     /** The label the control plane sets on every namespace (immutable, equals the name). */
     public static final String NAME_LABEL = "kubernetes.io/metadata.name";
+    /** The apiVersion of each kind the inventory reads (for an object that lacks one). */
+    private static final Map<String, String> API_GROUPS = Map.ofEntries(Map.entry("Namespace", "v1"),
+            Map.entry("Pod", "v1"), Map.entry("Service", "v1"), Map.entry("Node", "v1"),
+            Map.entry("ReplicationController", "v1"), Map.entry("Deployment", "apps/v1"),
+            Map.entry("StatefulSet", "apps/v1"), Map.entry("DaemonSet", "apps/v1"), Map.entry("ReplicaSet", "apps/v1"),
+            Map.entry("Job", "batch/v1"), Map.entry("CronJob", "batch/v1"));
+
     /** Workload kinds whose pod template is read. */
     public static final Set<String> WORKLOAD_KINDS = Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
             "Job", "CronJob", "ReplicationController");
@@ -384,6 +391,12 @@ public final class InventoryBuilder {
         String kind = node.path("kind").asText("");
         String ns = namespaceOf(node);
         String convertBase = "";
+        String group = API_GROUPS.get(kind);
+        if (group != null && !node.has("apiVersion")) {
+            leftOut.accept(new LeftOut(ref, kind, ref.ptr(""), "apiVersion is missing, which the API server rejects; "
+                    + "add apiVersion: " + group));
+            return;
+        }
         try {
             switch (kind) {
                 case "Namespace" -> namespace(convert(node, Namespace.class), ref);

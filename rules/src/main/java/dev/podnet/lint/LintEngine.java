@@ -280,6 +280,10 @@ public final class LintEngine {
         if (root.hasNonNull("apiVersion") && root.hasNonNull("kind")) {
             return "NodeFacts".equals(root.path("kind").asText()) ? DocKind.NODE_FACTS : DocKind.MANIFEST;
         }
+        if (!root.has("apiVersion") && root.path("kind").isTextual() && root.path("metadata").isObject()) {
+            // a Kubernetes object that lost its apiVersion: the API server rejects it, and the checks say so
+            return DocKind.MANIFEST;
+        }
         if (dev.podnet.node.NodeFacts.looksLikeNodeFacts(root)) {
             return DocKind.NODE_FACTS;
         }

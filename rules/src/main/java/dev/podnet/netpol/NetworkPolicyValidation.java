@@ -96,7 +96,8 @@ public final class NetworkPolicyValidation implements Check {
         String kind = obj.path("kind").asText("");
         String api = obj.path("apiVersion").asText("");
         return kind.equalsIgnoreCase("NetworkPolicy") && (api.startsWith("networking.k8s.io/")
-                || api.startsWith("extensions/") || api.equals("v1") || api.startsWith("networking/"));
+                || api.startsWith("extensions/") || api.equals("v1") || api.startsWith("networking/")
+                || !obj.has("apiVersion"));
     }
 
     /** One object's walk. */
@@ -126,7 +127,10 @@ public final class NetworkPolicyValidation implements Check {
         void object(JsonNode obj) {
             String api = obj.path("apiVersion").asText("");
             String kind = obj.path("kind").asText("");
-            if (!api.equals("networking.k8s.io/v1")) {
+            if (!obj.has("apiVersion")) {
+                reportKey("NP020", "/kind", "apiVersion is missing, so the API server rejects the object; add "
+                        + "apiVersion: networking.k8s.io/v1");
+            } else if (!api.equals("networking.k8s.io/v1")) {
                 report("NP020", "/apiVersion", "apiVersion " + api + " does not serve NetworkPolicy (removed in "
                         + "Kubernetes 1.16 for extensions/v1beta1; only networking.k8s.io/v1 exists); write "
                         + "apiVersion: networking.k8s.io/v1");

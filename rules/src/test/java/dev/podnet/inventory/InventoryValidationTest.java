@@ -256,4 +256,26 @@ class InventoryValidationTest {
         });
         assertThat(inv.workloads()).singleElement().satisfies(w -> assertThat(w.labels()).containsEntry("app", "api"));
     }
+
+    @Test
+    void anObjectWithoutApiVersionIsLeftOutAndSaidSo() {
+        String yaml = """
+                kind: Pod
+                metadata: {name: web-0, namespace: shop, labels: {app: web}}
+                spec: {containers: [{name: web, image: nginx}]}
+                ---
+                kind: Deployment
+                metadata: {name: api, namespace: shop}
+                spec: {template: {metadata: {labels: {app: api}}, spec: {containers: [{name: api, image: a}]}}}
+                """;
+        List<Diagnostic> ds = lint(yaml);
+        assertThat(ds).extracting(Diagnostic::rule).containsExactly("INV005", "INV005");
+        assertThat(ds.get(0).message()).startsWith("Pod shop/web-0 is left out of the inventory and the simulation: "
+                + "apiVersion is missing, which the API server rejects; add apiVersion: v1");
+        assertThat(ds.get(1).message()).contains("add apiVersion: apps/v1");
+        Inventory inv = InventoryBuilder.build(new LintEngine(List.of()).lint(List.of(InputFile.of("m.yaml", yaml)))
+                .workspace());
+        assertThat(inv.pods()).isEmpty();
+        assertThat(inv.workloads()).isEmpty();
+    }
 }

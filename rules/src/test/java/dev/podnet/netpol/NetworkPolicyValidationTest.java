@@ -237,6 +237,16 @@ class NetworkPolicyValidationTest {
         assertThat(single(ds, "NP001").message()).contains("try \"web-policy\"");
         assertThat(single(ds, "NP002").message()).contains("my-ns");
         assertThat(single(ds, "NP007").message()).contains("at most two");
+        // no apiVersion at all: kubectl refuses it ("apiVersion not set"); it used to be skipped as not a manifest
+        List<Diagnostic> none = Lint.yaml("""
+                kind: NetworkPolicy
+                metadata: {name: web, namespace: shop}
+                spec: {podSelector: {}, policyTypes: [Ingress]}
+                """);
+        assertThat(none).extracting(Diagnostic::rule).containsExactly("NP020");
+        assertThat(none.get(0).message()).isEqualTo("apiVersion is missing, so the API server rejects the object; "
+                + "add apiVersion: networking.k8s.io/v1");
+        assertThat(none.get(0).range().startLine()).isZero();
     }
 
     @Test
