@@ -241,17 +241,30 @@ public final class Fixes {
      * this protocol and port is already there.
      */
     public static Optional<Fix> addPort(SourceDoc doc, String portsPointer, String protocol, int port) {
+        if (port < 1 || port > 65535) {
+            return Optional.empty();
+        }
+        return addPort(doc, portsPointer, protocol, String.valueOf(port));
+    }
+
+    /**
+     * As {@link #addPort(SourceDoc, String, String, int)}, for a port number or a named container port
+     * ({@code http}; quoted in JSON), e.g. a Service's targetPort next to the Service port (NP054).
+     */
+    public static Optional<Fix> addPort(SourceDoc doc, String portsPointer, String protocol, String portText) {
         JsonNode ports = doc.at(portsPointer);
         Range r = doc.valueRanges().get(portsPointer);
-        if (!ports.isArray() || ports.isEmpty() || r == null || protocol == null || port < 1 || port > 65535) {
+        if (!ports.isArray() || ports.isEmpty() || r == null || protocol == null || portText == null
+                || portText.isEmpty()) {
             return Optional.empty();
         }
         for (JsonNode p : ports) {
-            if (p.path("port").asText().equals(String.valueOf(port)) && p.path("protocol").asText("TCP")
+            if (p.path("port").asText().equals(portText) && p.path("protocol").asText("TCP")
                     .equals(protocol)) {
                 return Optional.empty();
             }
         }
+        String port = portText.matches("[0-9]+") || !isJson(doc) ? portText : jsonString(portText);
         String title = "Add a " + protocol + " " + port + " port entry";
         SourceText src = doc.source();
         String lastPtr = portsPointer + "/" + (ports.size() - 1);

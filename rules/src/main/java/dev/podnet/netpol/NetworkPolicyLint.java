@@ -1,8 +1,9 @@
 package dev.podnet.netpol;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.podnet.config.ClusterFacts;
 import dev.podnet.diag.Diagnostic;
 import dev.podnet.fix.Fixes;
-import dev.podnet.config.ClusterFacts;
 import dev.podnet.inventory.Entities.ContainerPort;
 import dev.podnet.inventory.Entities.NamespaceInfo;
 import dev.podnet.inventory.Entities.NodeInfo;
@@ -846,13 +847,26 @@ public final class NetworkPolicyLint implements InventoryCheck {
                     if (sp.protocol().equals(proto) && sp.port() >= lo && sp.port() <= hi
                             && !sp.targetPort().equals(String.valueOf(sp.port()))) {
                         String tp = sp.targetPort();
-                        report("NP054", p, pp + "/port", "the " + destWho(rule, dests) + " do not expose " + range
-                                + "; Service " + s.namespace() + "/" + s.name() + " maps port " + sp.port()
-                                + " to targetPort " + tp + ", and policies apply to the pod port, so traffic through "
-                                + "the Service is not matched: use port: " + tp,
-                                // with an endPort the range would need rewriting as a whole: no mechanical fix
-                                single ? Fixes.replacePort(p.source().doc(), p.source().ptr(pp + "/port"), tp)
-                                        : java.util.Optional.empty());
+                        if (listsPort(p.source().doc().at(p.source().ptr(pp.substring(0, pp.lastIndexOf('/')))),
+                                proto, tp)) {
+                            return; // the rule has the pod port too (e.g. after NP054's fix): Service traffic passes
+                        }
+                        String why = "the " + destWho(rule, dests) + " do not expose " + range + "; Service "
+                                + s.namespace() + "/" + s.name() + " maps port " + sp.port() + " to targetPort " + tp
+                                + ", and policies apply to the pod port, so traffic through the Service is not "
+                                + "matched: ";
+                        if (podsOnly) {
+                            report("NP054", p, pp + "/port", why + "use port: " + tp,
+                                    // with an endPort the range would need rewriting as a whole: no mechanical fix
+                                    single ? Fixes.replacePort(p.source().doc(), p.source().ptr(pp + "/port"), tp)
+                                            : java.util.Optional.empty());
+                        } else {
+                            // the rule also reaches addresses outside the inputs on this port: keep it, add the
+                            // pod port next to it
+                            report("NP054", p, pp + "/port", why + "add port: " + tp + " to this rule (keep " + range
+                                    + " for the other destinations it allows)", Fixes.addPort(p.source().doc(),
+                                    p.source().ptr(pp.substring(0, pp.lastIndexOf('/'))), proto, tp));
+                        }
                         return;
                     }
                 }
@@ -861,6 +875,33 @@ public final class NetworkPolicyLint implements InventoryCheck {
                 report("NP055", p, pp + "/port", "none of the " + destWho(rule, dests) + " declares container port "
                         + range + " (declared: " + declaredPorts(dests) + "); check the port number");
             }
+        }
+
+        /**
+         * True when a NetworkPolicy {@code ports} list has an entry for {@code port} (a number, also inside a
+         * {@code port..endPort} range, or a port name) with {@code protocol} (TCP when the entry has none).
+         */
+        private static boolean listsPort(JsonNode ports, String protocol, String port) {
+            if (!ports.isArray()) {
+                return false;
+            }
+            boolean numeric = port.matches("[0-9]{1,5}");
+            for (JsonNode e : ports) {
+                if (!e.path("protocol").asText("TCP").equals(protocol)) {
+                    continue;
+                }
+                JsonNode p = e.path("port");
+                if (p.asText().equals(port)) {
+                    return true;
+                }
+                if (numeric && p.isInt() && e.path("endPort").isInt()) {
+                    int n = Integer.parseInt(port);
+                    if (n >= p.asInt() && n <= e.path("endPort").asInt()) {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
 
         private String destWho(Rule rule, List<PodInfo> dests) {

@@ -456,4 +456,47 @@ class NetworkPolicyFixesTest {
                 "      port: 80\n      endPort: 81\n"));
         noFix(files, "policy.yaml", "NP054");
     }
+
+    @Test
+    void np054OnARuleThatAlsoReachesOutsideAddsThePodPortInsteadOfReplacing() throws IOException {
+        // port 80 to anywhere (no 'to') or to an ipBlock is also meant for outside servers: replacing it by the
+        // Service's targetPort would cut those off
+        Map<String, String> files = new java.util.LinkedHashMap<>();
+        files.put("pods.yaml", """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: web-1, namespace: shop, labels: {app: web}}
+                spec:
+                  containers:
+                  - name: web
+                    image: nginx
+                    ports: [{containerPort: 8080, name: http}]
+                status: {podIP: 10.244.1.5}
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: web, namespace: shop}
+                spec:
+                  selector: {app: web}
+                  ports: [{port: 80, targetPort: http}]
+                """);
+        files.put("policy.yaml", """
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: allow-http-out, namespace: shop}
+                spec:
+                  podSelector: {}
+                  policyTypes: [Egress]
+                  egress:
+                  - ports:
+                    - protocol: TCP
+                      port: 80
+                """);
+        Diagnostic d = finding(Lint.files(files), "policy.yaml", "NP054");
+        assertThat(d.message()).endsWith("so traffic through the Service is not matched: add port: http to this rule "
+                + "(keep TCP 80 for the other destinations it allows)");
+        assertThat(d.fix().title()).isEqualTo("Add a TCP http port entry");
+        assertThat(fixAndRelint(files, "policy.yaml", "NP054")).endsWith(
+                "    - protocol: TCP\n      port: 80\n    - protocol: TCP\n      port: http\n");
+    }
 }
