@@ -30,7 +30,8 @@ import java.util.Set;
  *
  * <p>Also dropped: a finding that another rule's finding on the same manifest object already covers
  * ({@link #COVERED_BY}): RCH003 (pods cannot reach the cluster DNS, from the simulation) when NP047 or NP048 (the
- * policy's own egress rules leave DNS out, with a quick fix) is reported for the same policy. When the covering
+ * policy's own egress rules leave DNS out, with a quick fix) is reported for the same policy; NP046 (the policy
+ * denies all traffic in a direction) when NP040 (it selects no pod, so it denies nothing) is. When the covering
  * rules are switched off for the run, the covered finding stays.
  */
 final class Cascades {
@@ -38,7 +39,8 @@ final class Cascades {
     private static final Set<String> PART_ARRAYS = Set.of("matchExpressions", "values", "except");
 
     /** Rule to the rules whose finding on the same manifest object makes its finding redundant. */
-    static final Map<String, Set<String>> COVERED_BY = Map.of("RCH003", Set.of("NP047", "NP048"));
+    static final Map<String, Set<String>> COVERED_BY = Map.of("RCH003", Set.of("NP047", "NP048"),
+            "NP046", Set.of("NP040"));
 
     private final RuleRegistry registry;
     private final Map<Diagnostic, Site> sites = new IdentityHashMap<>();

@@ -70,6 +70,11 @@ class NetworkPolicyLintTest {
     void selectsNothingSuggestsClosestLabel() {
         Diagnostic d = single(lint(policy("podSelector: {matchLabels: {app: frontnd}}\ningress: [{}]")), "NP040");
         assertThat(d.message()).contains("did you mean app=frontend?");
+        // a deny-all that selects nothing denies nothing: NP040 alone, no NP046 beside it
+        List<Diagnostic> denyAll = lint(policy("podSelector: {matchLabels: {app: frontnd}}\npolicyTypes: [Ingress]"));
+        assertThat(denyAll).extracting(Diagnostic::rule).contains("NP040").doesNotContain("NP046");
+        assertThat(lint(policy("podSelector: {matchLabels: {app: frontend}}\npolicyTypes: [Ingress]")))
+                .extracting(Diagnostic::rule).contains("NP046");
     }
 
     @Test
