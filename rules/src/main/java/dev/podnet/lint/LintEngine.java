@@ -111,6 +111,11 @@ public final class LintEngine {
                 out.add(new Diagnostic(f.path(), Range.FILE_START, Severity.INFO, "SYN006",
                         "skipped: neither a CNI network configuration nor a Kubernetes manifest"));
             }
+            for (SourceFile.Doc d : f.docs()) {
+                if (d.kind() == DocKind.MANIFEST) {
+                    suppressionKeys(f.path(), d.doc(), "", d.doc().root(), out);
+                }
+            }
         }
         collector.checkCanceled();
         for (Check c : checks) {
@@ -164,6 +169,48 @@ public final class LintEngine {
                 .thenComparing(Diagnostic::rule)
                 .thenComparing(Diagnostic::message));
         return new Result(ws, dedupe(result));
+    }
+
+    /**
+     * SYN007: every {@code ignore-check.podnet.dev/<ID>} annotation of the object at {@code pointer} (and of the
+     * items of a {@code List}) must name a podnet rule, written as podnet writes it (upper case); otherwise it
+     * silences nothing, and the finding says so at the annotation's key, with the closest rule id.
+     */
+    private static void suppressionKeys(String path, SourceDoc doc, String pointer, JsonNode obj,
+                                        List<Diagnostic> out) {
+        if (!obj.isObject()) {
+            return;
+        }
+        JsonNode items = obj.get("items");
+        if (items != null && items.isArray() && obj.path("kind").asText("").endsWith("List")) {
+            for (int i = 0; i < items.size(); i++) {
+                suppressionKeys(path, doc, pointer + "/items/" + i, items.get(i), out);
+            }
+        }
+        JsonNode annotations = obj.path("metadata").path("annotations");
+        if (!annotations.isObject()) {
+            return;
+        }
+        RuleRegistry registry = RuleRegistry.get();
+        java.util.Iterator<String> keys = annotations.fieldNames();
+        while (keys.hasNext()) {
+            String key = keys.next();
+            if (!key.startsWith(SUPPRESS_PREFIX)) {
+                continue;
+            }
+            String id = key.substring(SUPPRESS_PREFIX.length());
+            if (registry.find(id).filter(r -> r.id().equals(id)).isPresent()) {
+                continue; // (find ignores case; the annotation does not)
+            }
+            String upper = id.toUpperCase(java.util.Locale.ROOT);
+            String hint = registry.find(upper).isPresent() ? "rule ids are upper case: write " + SUPPRESS_PREFIX
+                    + upper : dev.podnet.text.DidYouMean.closest(upper, registry.all().stream().map(RuleInfo::id)
+                    .toList()).map(c -> "did you mean " + SUPPRESS_PREFIX + c + "?")
+                    .orElse("podnet rules lists the rule ids");
+            String ptr = SourceDoc.child(pointer + "/metadata/annotations", key);
+            out.add(new Diagnostic(path, doc.keyRangeOf(ptr), Severity.WARNING, "SYN007", "annotation " + key
+                    + " names no podnet rule, so it silences nothing; " + hint));
+        }
     }
 
     private static List<Diagnostic> dedupe(List<Diagnostic> sorted) {

@@ -285,4 +285,33 @@ class NetworkPolicyValidationTest {
         Diagnostic d = single(ds, "NP008");
         assertThat(d.range().startLine()).isEqualTo(17);
     }
+
+    @Test
+    void aSuppressionThatNamesNoRuleIsReportedAtItsKey() {
+        List<Diagnostic> ds = Lint.yaml("""
+                apiVersion: v1
+                kind: List
+                items:
+                - apiVersion: networking.k8s.io/v1
+                  kind: NetworkPolicy
+                  metadata:
+                    name: a
+                    namespace: shop
+                    annotations:
+                      ignore-check.podnet.dev/np008: "lower case"
+                      ignore-check.podnet.dev/NP0008: "a typo"
+                      ignore-check.podnet.dev/NP008: "this one works"
+                      other.example/NP999: "not ours"
+                  spec:
+                    podSelector: {}
+                    ingress: [{ports: [{protocol: tcp}]}]
+                """);
+        List<Diagnostic> syn = Lint.only(ds, "SYN007");
+        assertThat(syn).hasSize(2);
+        assertThat(syn.get(0).range()).isEqualTo(new dev.podnet.source.Range(9, 6, 9, 35));
+        assertThat(syn.get(0).message()).isEqualTo("annotation ignore-check.podnet.dev/np008 names no podnet rule, "
+                + "so it silences nothing; rule ids are upper case: write ignore-check.podnet.dev/NP008");
+        assertThat(syn.get(1).message()).endsWith("did you mean ignore-check.podnet.dev/NP008?");
+        assertThat(Lint.only(ds, "NP008")).as("the exact id still silences").isEmpty();
+    }
 }
