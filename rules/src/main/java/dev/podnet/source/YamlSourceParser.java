@@ -608,9 +608,9 @@ public final class YamlSourceParser {
 
     private Diagnostic duplicateKey(String name, Range keyRange, Range first) {
         return new Diagnostic(src.path(), keyRange, Severity.WARNING, "SYN002",
-                "duplicate key \"" + name + "\": the API server rejects it and kubectl keeps only the last "
-                        + "value; remove one of the two", first == null ? List.of()
-                : List.of(new Diagnostic.Related(src.path(), first, "first \"" + name + "\" here")));
+                "duplicate key \"" + name + "\": kubectl refuses the file (strict validation, its default) and "
+                        + "tools that accept it keep only the last value; remove one of the two",
+                first == null ? List.of() : List.of(new Diagnostic.Related(src.path(), first, "first \"" + name + "\" here")));
     }
 
     /** Number of distinct nodes (aliases counted once). */

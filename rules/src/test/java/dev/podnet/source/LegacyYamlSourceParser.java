@@ -259,9 +259,9 @@ public final class LegacyYamlSourceParser {
                 if (o.has(name) && !mergedOnly.remove(name)) {
                     Range first = keys.get(childPtr);
                     diags.add(new Diagnostic(src.path(), keyRange, Severity.WARNING, "SYN002",
-                            "duplicate key \"" + name + "\": the API server rejects it and kubectl keeps only the last "
-                                    + "value; remove one of the two", first == null ? List.of()
-                            : List.of(new Diagnostic.Related(src.path(), first, "first \"" + name + "\" here"))));
+                            "duplicate key \"" + name + "\": kubectl refuses the file (strict validation, its default) and "
+                        + "tools that accept it keep only the last value; remove one of the two",
+                            first == null ? List.of() : List.of(new Diagnostic.Related(src.path(), first, "first \"" + name + "\" here"))));
                 }
                 keys.put(childPtr, keyRange);
                 values.remove(childPtr);
