@@ -111,9 +111,16 @@ public final class LintEngine {
                 out.add(new Diagnostic(f.path(), Range.FILE_START, Severity.INFO, "SYN006",
                         "skipped: neither a CNI network configuration nor a Kubernetes manifest"));
             }
+            boolean someRead = f.docs().stream().anyMatch(d -> d.kind() != DocKind.OTHER);
             for (SourceFile.Doc d : f.docs()) {
                 if (d.kind() == DocKind.MANIFEST) {
                     suppressionKeys(f.path(), d.doc(), "", d.doc().root(), out);
+                } else if (d.kind() == DocKind.OTHER && someRead && f.parsedCleanly()) {
+                    // one document of a stream that podnet reads otherwise: say which one is left aside
+                    Range r = d.doc().docRange();
+                    out.add(new Diagnostic(f.path(), Range.at(r.startLine(), r.startChar()), Severity.INFO, "SYN006",
+                            "this document is skipped: neither a CNI network configuration nor a Kubernetes "
+                                    + "manifest (no apiVersion and kind)"));
                 }
             }
         }
