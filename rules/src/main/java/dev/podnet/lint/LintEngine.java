@@ -284,7 +284,8 @@ public final class LintEngine {
         SourceText src = new SourceText(in.path(), text);
         if (first.isEmpty()) {
             out.add(new Diagnostic(in.path(), Range.FILE_START, Severity.WARNING, "SYN005",
-                    "empty file: nothing to check (a runtime skips an empty CNI config); add content or delete it"));
+                    "empty file: nothing to check" + (yamlName ? "" : " (a runtime skips an empty CNI config)")
+                            + "; add content or delete it"));
             return new SourceFile(in, src, new ParseResult(src, List.of(), List.of()), List.of());
         }
         ParseResult pr;

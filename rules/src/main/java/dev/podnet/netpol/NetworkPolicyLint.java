@@ -798,8 +798,8 @@ public final class NetworkPolicyLint implements InventoryCheck {
             }
             String who = destWho(rule, dests);
             if (same.isEmpty()) {
-                report("NP056", p, pp + "/port", "no " + who + " defines a container port named " + name + ", so this "
-                        + "entry matches nothing; use a port name from the pod spec or the port number");
+                report("NP056", p, pp + "/port", "none of the " + who + " defines a container port named " + name
+                        + ", so this entry matches nothing; use a port name from the pod spec or the port number");
             } else if (same.stream().noneMatch(cp -> cp.protocol().equals(proto))) {
                 String other = same.get(0).protocol();
                 report("NP057", p, pp + "/port", "container port " + name + " is " + other + " on the " + who
@@ -1078,7 +1078,8 @@ public final class NetworkPolicyLint implements InventoryCheck {
             for (Map.Entry<Integer, List<String>> e : blocked.entrySet()) {
                 PolicyInfo p = ps.get(e.getKey());
                 String pods = podsText(p, e.getValue());
-                report("NP047", p, egressPointer(p), pods + " isolated for egress and no policy lets them reach the "
+                report("NP047", p, egressPointer(p), pods + " isolated for egress and no policy lets "
+                        + (e.getValue().size() == 1 ? "it" : "them") + " reach the "
                         + "cluster DNS (" + dnsDescription + ", UDP and TCP 53), so name lookups time out; allow "
                         + "UDP and TCP 53 to namespaceSelector {kubernetes.io/metadata.name: " + facts.dnsNamespace()
                         + "} and podSelector " + selectorText(dnsPods.get(0).labels()) + " in one peer"
