@@ -52,7 +52,9 @@ public final class LabelValidation {
             String kp = SourceDoc.child(mp, e.getKey());
             List<String> errs = K8sNames.qualifiedName(e.getKey());
             if (!errs.isEmpty()) {
-                sink.report(rules.key(), kp, true, what + " key \"" + e.getKey() + "\" is invalid: " + errs.get(0));
+                String fixed = suggestKey(e.getKey());
+                sink.report(rules.key(), kp, true, what + " key \"" + e.getKey() + "\" is invalid: " + errs.get(0)
+                        + (fixed == null ? "" : "; try \"" + fixed + "\""));
             }
             labelValue(doc, kp, e.getValue(), what + " " + e.getKey(), rules, sink);
         }
@@ -109,5 +111,27 @@ public final class LabelValidation {
         }
         char c = line.charAt(range.startChar());
         return c != '"' && c != '\'';
+    }
+
+    /**
+     * A valid label key built from an invalid one, or null when none comes out: the optional prefix (before the
+     * last '/') lower-cased into a DNS-1123 subdomain, the name part with characters outside {@code [A-Za-z0-9._-]}
+     * replaced by '-' and trimmed to start and end alphanumeric, at most 63 characters (the shape
+     * {@link K8sNames#qualifiedName} checks, from apimachinery's IsQualifiedName).
+     */
+    static String suggestKey(String key) {
+        int slash = key.lastIndexOf('/');
+        String prefix = slash < 0 ? "" : key.substring(0, slash).toLowerCase(java.util.Locale.ROOT)
+                .replaceAll("[^a-z0-9.-]", "-").replaceAll("^[^a-z0-9]+", "").replaceAll("[^a-z0-9]+$", "");
+        String name = key.substring(slash + 1).replaceAll("[^A-Za-z0-9._-]", "-").replaceAll("^[^A-Za-z0-9]+", "")
+                .replaceAll("[^A-Za-z0-9]+$", "");
+        if (name.length() > 63) {
+            name = name.substring(0, 63).replaceAll("[^A-Za-z0-9]+$", "");
+        }
+        if (prefix.length() > 253) {
+            prefix = prefix.substring(0, 253).replaceAll("[^a-z0-9]+$", "");
+        }
+        String out = prefix.isEmpty() ? name : prefix + "/" + name;
+        return name.isEmpty() || out.equals(key) || !K8sNames.qualifiedName(out).isEmpty() ? null : out;
     }
 }

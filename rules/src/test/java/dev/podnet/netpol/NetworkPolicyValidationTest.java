@@ -314,4 +314,22 @@ class NetworkPolicyValidationTest {
         assertThat(syn.get(1).message()).endsWith("did you mean ignore-check.podnet.dev/NP008?");
         assertThat(Lint.only(ds, "NP008")).as("the exact id still silences").isEmpty();
     }
+
+    @Test
+    void anInvalidLabelKeyGetsAValidOneToTry() {
+        assertThat(LabelValidation.suggestKey("my key")).isEqualTo("my-key");
+        assertThat(LabelValidation.suggestKey("-bad")).isEqualTo("bad");
+        assertThat(LabelValidation.suggestKey("a/b/c")).isEqualTo("a-b/c");
+        assertThat(LabelValidation.suggestKey("UPPER.example.com/x")).isEqualTo("upper.example.com/x");
+        assertThat(LabelValidation.suggestKey("---")).isNull();
+        List<Diagnostic> ds = Lint.yaml("""
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: a, namespace: shop}
+                spec: {podSelector: {matchLabels: {"app name": web}}}
+                """);
+        assertThat(single(ds, "NP003").message()).isEqualTo("spec.podSelector.matchLabels key \"app name\" is invalid: "
+                + "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
+                + "alphanumeric character; try \"app-name\"");
+    }
 }
