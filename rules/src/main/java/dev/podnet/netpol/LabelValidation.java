@@ -84,7 +84,7 @@ public final class LabelValidation {
             return;
         }
         if (!v.isTextual()) {
-            String shown = v.asText();
+            String shown = written(doc, vp, v);
             String type = NetworkPolicyValidation.typeName(v);
             sink.report(rules.type(), vp, false, what + " is a " + type + " (" + shown + "); label values are "
                     + "strings and the API rejects a " + type + ": quote it (\"" + shown + "\")");
@@ -133,5 +133,22 @@ public final class LabelValidation {
         }
         String out = prefix.isEmpty() ? name : prefix + "/" + name;
         return name.isEmpty() || out.equals(key) || !K8sNames.qualifiedName(out).isEmpty() ? null : out;
+    }
+
+    /**
+     * A scalar as the file writes it ({@code 1e400}, {@code 0x1F}, {@code yes}), for a "quote it" hint that keeps
+     * the author's text; the parsed value's text ({@code 1E+400}) when the range is unknown or spans lines.
+     *
+     * @param ptr absolute JSON pointer of the value
+     */
+    static String written(SourceDoc doc, String ptr, JsonNode v) {
+        dev.podnet.source.Range r = doc.valueRanges().get(ptr);
+        if (r != null && r.startLine() == r.endLine()) {
+            String line = doc.source().line(r.startLine());
+            if (r.endChar() <= line.length() && r.startChar() < r.endChar()) {
+                return line.substring(r.startChar(), r.endChar());
+            }
+        }
+        return v.asText();
     }
 }

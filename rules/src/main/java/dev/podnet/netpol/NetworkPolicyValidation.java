@@ -204,7 +204,8 @@ public final class NetworkPolicyValidation implements Check {
                     JsonNode v = e.getValue();
                     if (v != null && !v.isNull() && !v.isTextual()) {
                         report("NP019", kp, "annotation \"" + e.getKey() + "\" has a " + typeName(v) + " value; "
-                                + "annotation values are strings: quote it (\"" + v.asText() + "\")");
+                                + "annotation values are strings: quote it (\"" + LabelValidation.written(doc,
+                                p(kp), v) + "\")");
                     }
                     size += e.getKey().getBytes(StandardCharsets.UTF_8).length
                             + (v == null ? 0 : v.asText("").getBytes(StandardCharsets.UTF_8).length);
@@ -668,7 +669,7 @@ public final class NetworkPolicyValidation implements Check {
                 String fix = shape == Shape.ARRAY && v.isObject() ? "; put a '-' before the first key to make it "
                         + "a list item" : shape == Shape.INT32 && v.isTextual() && v.asText().matches("\\d+")
                         ? "; remove the quotes" : shape == Shape.STRING && v.isValueNode() && !v.isNull()
-                        ? "; quote it (\"" + v.asText() + "\")" : "";
+                        ? "; quote it (\"" + LabelValidation.written(doc, p(ptr), v) + "\")" : "";
                 if (shape == Shape.INT32 && v.isIntegralNumber()) {
                     report("NP019", ptr, field + " " + v.asText() + " does not fit a 32-bit integer; the API rejects "
                             + "the manifest; use a port number between 1 and 65535");

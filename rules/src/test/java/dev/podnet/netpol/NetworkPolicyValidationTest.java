@@ -332,4 +332,19 @@ class NetworkPolicyValidationTest {
                 + "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
                 + "alphanumeric character; try \"app-name\"");
     }
+
+    @Test
+    void quoteItHintsKeepTheScalarAsWritten() {
+        List<Diagnostic> ds = Lint.yaml("""
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: a, namespace: shop, labels: {v: 0x1F}, annotations: {n: 1e3}}
+                spec:
+                  podSelector: {}
+                  egress: [{to: [{ipBlock: {cidr: 1e400}}]}]
+                """);
+        assertThat(Lint.only(ds, "NP019")).extracting(Diagnostic::message).anySatisfy(m -> assertThat(m)
+                .endsWith("quote it (\"0x1F\")")).anySatisfy(m -> assertThat(m).endsWith("quote it (\"1e3\")"))
+                .anySatisfy(m -> assertThat(m).endsWith("quote it (\"1e400\")"));
+    }
 }
