@@ -59,6 +59,14 @@ public final class InventoryBuilder {
             Map.entry("StatefulSet", "apps/v1"), Map.entry("DaemonSet", "apps/v1"), Map.entry("ReplicaSet", "apps/v1"),
             Map.entry("Job", "batch/v1"), Map.entry("CronJob", "batch/v1"));
 
+    /**
+     * The apiVersion to write for an object of {@code kind} that lacks one: for NetworkPolicy and the kinds the
+     * inventory reads (Namespace, Pod, Service, Node and the workloads); null for every other kind.
+     */
+    public static String apiVersionFor(String kind) {
+        return "NetworkPolicy".equals(kind) ? "networking.k8s.io/v1" : API_GROUPS.get(kind);
+    }
+
     /** Workload kinds whose pod template is read. */
     public static final Set<String> WORKLOAD_KINDS = Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
             "Job", "CronJob", "ReplicationController");

@@ -335,8 +335,11 @@ public final class LintEngine {
         if (root.hasNonNull("apiVersion") && root.hasNonNull("kind")) {
             return "NodeFacts".equals(root.path("kind").asText()) ? DocKind.NODE_FACTS : DocKind.MANIFEST;
         }
-        if (!root.has("apiVersion") && root.path("kind").isTextual() && root.path("metadata").isObject()) {
-            // a Kubernetes object that lost its apiVersion: the API server rejects it, and the checks say so
+        if (!root.has("apiVersion") && root.path("metadata").isObject()
+                && dev.podnet.inventory.InventoryBuilder.apiVersionFor(root.path("kind").asText("")) != null) {
+            // a Kubernetes object of a kind podnet reads that lost its apiVersion: the API server rejects it, and
+            // the checks say so (NP020, INV005). Other maps with kind and metadata keys (a CNI config, node facts,
+            // an application's own YAML) are not taken for manifests.
             return DocKind.MANIFEST;
         }
         if (dev.podnet.node.NodeFacts.looksLikeNodeFacts(root)) {
