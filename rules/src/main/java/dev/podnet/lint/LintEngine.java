@@ -29,8 +29,8 @@ public final class LintEngine {
     public static final String SUPPRESS_PREFIX = "ignore-check.podnet.dev/";
 
     /**
-     * Where a run keeps the {@code cluster:} section of a project file that is not among its inputs
-     * ({@link LintOptions#projectCluster()}); the inventory reads it when no input is a project file.
+     * Where a run keeps the {@code cluster:} section of its project file ({@link LintOptions#projectCluster()});
+     * when present the inventory reads the cluster facts from it, else from a project file among the inputs.
      */
     public static final Workspace.Key<com.fasterxml.jackson.databind.JsonNode> PROJECT_CLUSTER =
             new Workspace.Key<>("project file cluster section");

@@ -81,7 +81,6 @@ public final class NetworkPolicyLint implements InventoryCheck {
     private static final Workspace.Key<Map<String, PolicyResult>> RESULTS =
             new Workspace.Key<>("NetworkPolicy lint findings per policy");
 
-    /** State of one run: indexes over the inventory. */
     /**
      * How many label sets the "did you mean" hints of one run may score in all (NP040, NP041, NP042): each scoring
      * computes edit distances, so a folder of many misspelt selectors against many distinct label sets would
@@ -90,6 +89,7 @@ public final class NetworkPolicyLint implements InventoryCheck {
      */
     static final int SUGGESTION_BUDGET = 20_000;
 
+    /** State of one run: indexes over the inventory. */
     private static final class Run {
         private final Inventory inv;
         /** What is left of {@link #SUGGESTION_BUDGET} in this run. */

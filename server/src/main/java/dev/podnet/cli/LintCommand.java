@@ -151,7 +151,8 @@ public class LintCommand implements Callable<Integer> {
         }
         // The project file's cluster facts (DNS Service, pod CIDR, enforcement...) apply to the inputs' inventory.
         ds.addAll(analyse(inputs, project.lintOptions(() -> false)
-                .withProjectCluster(loaded == null ? null : loaded.cluster())));
+                .withProjectCluster(loaded == null ? null : loaded.cluster() != null ? loaded.cluster()
+                        : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode())));
         read.addAll(inputs);
         ds = project.applyExemptions(ds, Path::of);
         Report report = new Report(ds, read, threshold,
