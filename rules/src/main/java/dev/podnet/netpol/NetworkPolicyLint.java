@@ -879,7 +879,8 @@ public final class NetworkPolicyLint implements InventoryCheck {
 
         /**
          * True when a NetworkPolicy {@code ports} list has an entry for {@code port} (a number, also inside a
-         * {@code port..endPort} range, or a port name) with {@code protocol} (TCP when the entry has none).
+         * {@code port..endPort} range, or a port name) with {@code protocol} (TCP when the entry has none); an entry
+         * without a port matches every port of its protocol.
          */
         private static boolean listsPort(JsonNode ports, String protocol, String port) {
             if (!ports.isArray()) {
@@ -891,7 +892,7 @@ public final class NetworkPolicyLint implements InventoryCheck {
                     continue;
                 }
                 JsonNode p = e.path("port");
-                if (p.asText().equals(port)) {
+                if (p.isMissingNode() || p.isNull() || p.asText().equals(port)) {
                     return true;
                 }
                 if (numeric && p.isInt() && e.path("endPort").isInt()) {

@@ -499,4 +499,15 @@ class NetworkPolicyFixesTest {
         assertThat(fixAndRelint(files, "policy.yaml", "NP054")).endsWith(
                 "    - protocol: TCP\n      port: 80\n    - protocol: TCP\n      port: http\n");
     }
+
+    @Test
+    void np054IsSilentWhenTheRuleAlsoAllowsEveryPortOfTheProtocol() throws IOException {
+        // an entry without a port matches every port of its protocol, the Service's targetPort included
+        Map<String, String> files = caseFiles("009-netpol-service-port-not-container-port");
+        String policy = files.get("policy.yaml");
+        files.put("policy.yaml", policy + "    - protocol: TCP\n");
+        assertThat(Lint.files(files)).noneMatch(d -> d.rule().equals("NP054"));
+        files.put("policy.yaml", policy + "    - protocol: UDP\n");
+        assertThat(Lint.files(files)).anyMatch(d -> d.rule().equals("NP054"));
+    }
 }
