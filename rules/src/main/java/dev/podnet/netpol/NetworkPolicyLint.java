@@ -847,8 +847,20 @@ public final class NetworkPolicyLint implements InventoryCheck {
                     if (sp.protocol().equals(proto) && sp.port() >= lo && sp.port() <= hi
                             && !sp.targetPort().equals(String.valueOf(sp.port()))) {
                         String tp = sp.targetPort();
-                        if (listsPort(p.source().doc().at(p.source().ptr(pp.substring(0, pp.lastIndexOf('/')))),
-                                proto, tp)) {
+                        // the pod port as the Service names it, and as the destination pods' containers number or
+                        // name it (targetPort http = containerPort 8080 named http)
+                        Set<String> podPort = new java.util.LinkedHashSet<>(List.of(tp));
+                        for (PodInfo d : dests) {
+                            for (ContainerPort cp : d.ports()) {
+                                if (cp.protocol().equals(proto) && (cp.name().equals(tp)
+                                        || String.valueOf(cp.port()).equals(tp)) && !cp.name().isEmpty()) {
+                                    podPort.add(cp.name());
+                                    podPort.add(String.valueOf(cp.port()));
+                                }
+                            }
+                        }
+                        JsonNode rulePorts = p.source().doc().at(p.source().ptr(pp.substring(0, pp.lastIndexOf('/'))));
+                        if (podPort.stream().anyMatch(x -> listsPort(rulePorts, proto, x))) {
                             return; // the rule has the pod port too (e.g. after NP054's fix): Service traffic passes
                         }
                         String why = "the " + destWho(rule, dests) + " do not expose " + range + "; Service "
