@@ -59,6 +59,14 @@ public final class InventoryBuilder {
             Map.entry("StatefulSet", "apps/v1"), Map.entry("DaemonSet", "apps/v1"), Map.entry("ReplicaSet", "apps/v1"),
             Map.entry("Job", "batch/v1"), Map.entry("CronJob", "batch/v1"));
 
+    /**
+     * The apiVersion to write for an object of {@code kind} that lacks one: for NetworkPolicy and the kinds the
+     * inventory reads (Namespace, Pod, Service, Node and the workloads); null for every other kind.
+     */
+    public static String apiVersionFor(String kind) {
+        return "NetworkPolicy".equals(kind) ? "networking.k8s.io/v1" : API_GROUPS.get(kind);
+    }
+
     /** Workload kinds whose pod template is read. */
     public static final Set<String> WORKLOAD_KINDS = Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
             "Job", "CronJob", "ReplicationController");
@@ -249,14 +257,15 @@ public final class InventoryBuilder {
      * wrong type), and a workload without a pod template object.
      */
     public static Inventory build(Workspace ws, Consumer<LeftOut> leftOut) {
-        // A project file outside the inputs (.podnet.yaml found next to them, --config) gives the facts unless an
-        // input is a project file itself.
-        ClusterFacts facts = ws.cached(dev.podnet.lint.LintEngine.PROJECT_CLUSTER).map(ClusterFacts::fromJson)
-                .orElse(ClusterFacts.UNKNOWN);
+        // The run's project file (found from the inputs upwards, --config) gives the facts; without one, a project
+        // file among the inputs does (the language server, podnet simulate). Another podnet.yaml among the inputs of
+        // a run with its own project file (in a subfolder, beside --config) does not: its rules do not apply either.
+        java.util.Optional<JsonNode> runCluster = ws.cached(dev.podnet.lint.LintEngine.PROJECT_CLUSTER);
+        ClusterFacts facts = runCluster.map(ClusterFacts::fromJson).orElse(ClusterFacts.UNKNOWN);
         List<SourceDoc> manifests = new ArrayList<>();
         for (SourceFile f : ws.files()) {
             for (SourceFile.Doc d : f.docs()) {
-                if (d.kind() == DocKind.PROJECT) {
+                if (d.kind() == DocKind.PROJECT && runCluster.isEmpty()) {
                     facts = ClusterFacts.fromJson(d.doc().root().get("cluster"));
                 } else if (d.kind() == DocKind.MANIFEST) {
                     manifests.add(d.doc());

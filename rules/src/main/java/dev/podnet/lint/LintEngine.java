@@ -29,8 +29,8 @@ public final class LintEngine {
     public static final String SUPPRESS_PREFIX = "ignore-check.podnet.dev/";
 
     /**
-     * Where a run keeps the {@code cluster:} section of a project file that is not among its inputs
-     * ({@link LintOptions#projectCluster()}); the inventory reads it when no input is a project file.
+     * Where a run keeps the {@code cluster:} section of its project file ({@link LintOptions#projectCluster()});
+     * when present the inventory reads the cluster facts from it, else from a project file among the inputs.
      */
     public static final Workspace.Key<com.fasterxml.jackson.databind.JsonNode> PROJECT_CLUSTER =
             new Workspace.Key<>("project file cluster section");
@@ -335,8 +335,11 @@ public final class LintEngine {
         if (root.hasNonNull("apiVersion") && root.hasNonNull("kind")) {
             return "NodeFacts".equals(root.path("kind").asText()) ? DocKind.NODE_FACTS : DocKind.MANIFEST;
         }
-        if (!root.has("apiVersion") && root.path("kind").isTextual() && root.path("metadata").isObject()) {
-            // a Kubernetes object that lost its apiVersion: the API server rejects it, and the checks say so
+        if (!root.has("apiVersion") && root.path("metadata").isObject()
+                && dev.podnet.inventory.InventoryBuilder.apiVersionFor(root.path("kind").asText("")) != null) {
+            // a Kubernetes object of a kind podnet reads that lost its apiVersion: the API server rejects it, and
+            // the checks say so (NP020, INV005). Other maps with kind and metadata keys (a CNI config, node facts,
+            // an application's own YAML) are not taken for manifests.
             return DocKind.MANIFEST;
         }
         if (dev.podnet.node.NodeFacts.looksLikeNodeFacts(root)) {

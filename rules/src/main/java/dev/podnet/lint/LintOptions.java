@@ -11,9 +11,10 @@ import java.util.Set;
  * @param disabled          rule ids that are switched off
  * @param severityOverrides rule id to the severity to report instead of the default
  * @param cancel            polled between checks and inside long loops; return true to abandon the run
- * @param projectCluster    the {@code cluster:} section of a project file found or given outside the inputs
- *                          ({@code .podnet.yaml} next to them, {@code --config}); null when none. A project file
- *                          among the inputs takes precedence.
+ * @param projectCluster    the {@code cluster:} section of the run's project file (found from the inputs upwards,
+ *                          or {@code --config}; an empty object when that file has none); it gives the cluster facts
+ *                          even when another project file is among the inputs. Null when the run has no project
+ *                          file: then a project file among the inputs gives them.
  */
 public record LintOptions(Set<String> disabled, Map<String, Severity> severityOverrides,
                           java.util.function.BooleanSupplier cancel, JsonNode projectCluster) {

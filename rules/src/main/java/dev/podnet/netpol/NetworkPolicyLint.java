@@ -81,7 +81,6 @@ public final class NetworkPolicyLint implements InventoryCheck {
     private static final Workspace.Key<Map<String, PolicyResult>> RESULTS =
             new Workspace.Key<>("NetworkPolicy lint findings per policy");
 
-    /** State of one run: indexes over the inventory. */
     /**
      * How many label sets the "did you mean" hints of one run may score in all (NP040, NP041, NP042): each scoring
      * computes edit distances, so a folder of many misspelt selectors against many distinct label sets would
@@ -90,6 +89,7 @@ public final class NetworkPolicyLint implements InventoryCheck {
      */
     static final int SUGGESTION_BUDGET = 20_000;
 
+    /** State of one run: indexes over the inventory. */
     private static final class Run {
         private final Inventory inv;
         /** What is left of {@link #SUGGESTION_BUDGET} in this run. */
@@ -847,8 +847,20 @@ public final class NetworkPolicyLint implements InventoryCheck {
                     if (sp.protocol().equals(proto) && sp.port() >= lo && sp.port() <= hi
                             && !sp.targetPort().equals(String.valueOf(sp.port()))) {
                         String tp = sp.targetPort();
-                        if (listsPort(p.source().doc().at(p.source().ptr(pp.substring(0, pp.lastIndexOf('/')))),
-                                proto, tp)) {
+                        // the pod port as the Service names it, and as the destination pods' containers number or
+                        // name it (targetPort http = containerPort 8080 named http)
+                        Set<String> podPort = new java.util.LinkedHashSet<>(List.of(tp));
+                        for (PodInfo d : dests) {
+                            for (ContainerPort cp : d.ports()) {
+                                if (cp.protocol().equals(proto) && (cp.name().equals(tp)
+                                        || String.valueOf(cp.port()).equals(tp)) && !cp.name().isEmpty()) {
+                                    podPort.add(cp.name());
+                                    podPort.add(String.valueOf(cp.port()));
+                                }
+                            }
+                        }
+                        JsonNode rulePorts = p.source().doc().at(p.source().ptr(pp.substring(0, pp.lastIndexOf('/'))));
+                        if (podPort.stream().anyMatch(x -> listsPort(rulePorts, proto, x))) {
                             return; // the rule has the pod port too (e.g. after NP054's fix): Service traffic passes
                         }
                         String why = "the " + destWho(rule, dests) + " do not expose " + range + "; Service "
@@ -879,7 +891,8 @@ public final class NetworkPolicyLint implements InventoryCheck {
 
         /**
          * True when a NetworkPolicy {@code ports} list has an entry for {@code port} (a number, also inside a
-         * {@code port..endPort} range, or a port name) with {@code protocol} (TCP when the entry has none).
+         * {@code port..endPort} range, or a port name) with {@code protocol} (TCP when the entry has none); an entry
+         * without a port matches every port of its protocol.
          */
         private static boolean listsPort(JsonNode ports, String protocol, String port) {
             if (!ports.isArray()) {
@@ -891,7 +904,7 @@ public final class NetworkPolicyLint implements InventoryCheck {
                     continue;
                 }
                 JsonNode p = e.path("port");
-                if (p.asText().equals(port)) {
+                if (p.isMissingNode() || p.isNull() || p.asText().equals(port)) {
                     return true;
                 }
                 if (numeric && p.isInt() && e.path("endPort").isInt()) {

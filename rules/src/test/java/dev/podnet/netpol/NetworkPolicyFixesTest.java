@@ -499,4 +499,54 @@ class NetworkPolicyFixesTest {
         assertThat(fixAndRelint(files, "policy.yaml", "NP054")).endsWith(
                 "    - protocol: TCP\n      port: 80\n    - protocol: TCP\n      port: http\n");
     }
+
+    @Test
+    void np054IsSilentWhenTheRuleAlsoAllowsEveryPortOfTheProtocol() throws IOException {
+        // an entry without a port matches every port of its protocol, the Service's targetPort included
+        Map<String, String> files = caseFiles("009-netpol-service-port-not-container-port");
+        String policy = files.get("policy.yaml");
+        files.put("policy.yaml", policy + "    - protocol: TCP\n");
+        assertThat(Lint.files(files)).noneMatch(d -> d.rule().equals("NP054"));
+        files.put("policy.yaml", policy + "    - protocol: UDP\n");
+        assertThat(Lint.files(files)).anyMatch(d -> d.rule().equals("NP054"));
+    }
+
+    @Test
+    void np054IsSilentWhenTheRuleListsTheNamedTargetPortByItsNumber() throws IOException {
+        // the Service's targetPort http is containerPort 8080 named http: a rule with port 8080 lets it through
+        Map<String, String> files = new java.util.LinkedHashMap<>();
+        files.put("pods.yaml", """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: web-1, namespace: shop, labels: {app: web}}
+                spec:
+                  containers:
+                  - name: web
+                    image: nginx
+                    ports: [{containerPort: 8080, name: http}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: web, namespace: shop}
+                spec:
+                  selector: {app: web}
+                  ports: [{port: 80, targetPort: http}]
+                """);
+        String policy = """
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: allow-http-out, namespace: shop}
+                spec:
+                  podSelector: {}
+                  policyTypes: [Egress]
+                  egress:
+                  - ports:
+                    - protocol: TCP
+                      port: 80
+                """;
+        files.put("policy.yaml", policy);
+        assertThat(Lint.files(files)).anyMatch(d -> d.rule().equals("NP054"));
+        files.put("policy.yaml", policy + "    - protocol: TCP\n      port: 8080\n");
+        assertThat(Lint.files(files)).noneMatch(d -> d.rule().equals("NP054"));
+    }
 }

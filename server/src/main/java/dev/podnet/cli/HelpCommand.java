@@ -39,7 +39,7 @@ final class HelpCommand implements CommandLine.IHelpCommandInitializable2, Calla
     /**
      * Prints the usage; returns 0.
      *
-     * @throws CommandLine.UnmatchedArgumentException when a name is not a subcommand of the one before it
+     * @throws UnknownSubcommand when a name is not a subcommand of the one before it
      */
     @Override
     public Integer call() {
@@ -47,13 +47,35 @@ final class HelpCommand implements CommandLine.IHelpCommandInitializable2, Calla
         for (int i = 0; i < commands.length; i++) {
             CommandLine next = target.getSubcommands().get(commands[i]);
             if (next == null) {
-                throw new CommandLine.UnmatchedArgumentException(target,
-                        List.of(commands).subList(i, commands.length));
+                // picocli's own message would give the argument index of the help command line, which means
+                // nothing here (2147483647 for a first name)
+                throw new UnknownSubcommand(target, List.of(commands).subList(i, commands.length), "'" + commands[i]
+                        + "' is not a subcommand of " + target.getCommandSpec().qualifiedName()
+                        + (target.getSubcommands().isEmpty() ? " (it has none)" : ""));
             }
             target = next;
         }
         target.usage(out, colors);
         out.flush();
         return 0;
+    }
+
+    /**
+     * A name after {@code help} that is not a subcommand: picocli's suggestions for the unmatched names, with a
+     * message of its own (picocli's names an argument index of the help command line, which means nothing here).
+     */
+    static final class UnknownSubcommand extends CommandLine.UnmatchedArgumentException {
+        private static final long serialVersionUID = 1L;
+        private final String message;
+
+        UnknownSubcommand(CommandLine target, List<String> unmatched, String message) {
+            super(target, unmatched);
+            this.message = message;
+        }
+
+        @Override
+        public String getMessage() {
+            return message;
+        }
     }
 }

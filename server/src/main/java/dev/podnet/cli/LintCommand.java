@@ -29,9 +29,9 @@ import picocli.CommandLine.Parameters;
  *
  * <p>Output: {@code --format} may be given several times, each paired with the {@code --output} at the same
  * position (kube-linter's convention); a format without an output file goes to standard output, and at most one
- * may. Project file: {@code --config FILE}, else the first {@code .podnet.yaml} found from the first path
- * upwards (see {@link ProjectConfig#find}); its rule settings, include/exclude globs and exemptions apply, and the
- * file itself is checked too (syntax and CFG rules), whatever its name.
+ * may. Project file: {@code --config FILE}, else the first {@code podnet.yaml} or {@code .podnet.yaml} found
+ * from the first path upwards (see {@link ProjectConfig#find}); its rule settings, include/exclude globs, exemptions
+ * and cluster facts apply, and the file itself is checked too (syntax and CFG rules), whatever its name.
  */
 @Command(name = "lint", mixinStandardHelpOptions = true,
         description = "Lint CNI network configs (.conf/.conflist) and Kubernetes manifests (NetworkPolicy ...).",
@@ -65,7 +65,8 @@ public class LintCommand implements Callable<Integer> {
     NodeOptions node = new NodeOptions();
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "Project file to use instead of the .podnet.yaml found from the first PATH upwards.")
+            description = "Project file to use instead of the podnet.yaml or .podnet.yaml found from the first PATH "
+                    + "upwards.")
     Path config;
 
     @Option(names = "--no-config", description = "Use no project file, even if one is found.")
@@ -151,7 +152,8 @@ public class LintCommand implements Callable<Integer> {
         }
         // The project file's cluster facts (DNS Service, pod CIDR, enforcement...) apply to the inputs' inventory.
         ds.addAll(analyse(inputs, project.lintOptions(() -> false)
-                .withProjectCluster(loaded == null ? null : loaded.cluster())));
+                .withProjectCluster(loaded == null ? null : loaded.cluster() != null ? loaded.cluster()
+                        : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode())));
         read.addAll(inputs);
         ds = project.applyExemptions(ds, Path::of);
         Report report = new Report(ds, read, threshold,

@@ -44,7 +44,15 @@ class CliUsageTest {
         assertThat(CliRun.run("help").out()).startsWith("Usage: podnet ");
         CliRun wrong = CliRun.run("help", "node", "fact");
         assertThat(wrong.exitCode()).isEqualTo(PodnetCli.CANNOT_RUN);
-        assertThat(wrong.err()).contains("Unmatched argument").contains("Did you mean: node facts?")
-                .contains("Try 'podnet node --help' for usage.");
+        assertThat(wrong.err()).contains("'fact' is not a subcommand of podnet node")
+                .contains("Did you mean: node facts?").contains("Try 'podnet node --help' for usage.")
+                .doesNotContain("index");
+        CliRun top = CliRun.run("help", "lnt");
+        assertThat(top.exitCode()).isEqualTo(PodnetCli.CANNOT_RUN);
+        assertThat(top.err()).contains("'lnt' is not a subcommand of podnet").contains("Did you mean: podnet lint?")
+                .doesNotContain("index");
+        CliRun leaf = CliRun.run("help", "lint", "extra");
+        assertThat(leaf.exitCode()).isEqualTo(PodnetCli.CANNOT_RUN);
+        assertThat(leaf.err()).contains("'extra' is not a subcommand of podnet lint (it has none)");
     }
 }

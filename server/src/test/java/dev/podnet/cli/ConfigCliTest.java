@@ -156,4 +156,30 @@ class ConfigCliTest {
         assertThat(cli("lint", "--config", repo.resolve(".podnet.yaml").toString(), repo.toString()).out())
                 .contains("[SYN002]");
     }
+    /**
+     * The run's project file (found or --config) gives the cluster facts; another project file among the inputs (a
+     * podnet.yaml beside the --config one, or in a subfolder) is checked but does not replace them, as its rules do
+     * not apply either.
+     */
+    @Test
+    void aProjectFileAmongTheInputsDoesNotOverrideTheRunsClusterFacts() throws Exception {
+        Path m = Files.createDirectories(repo.resolve("manifests"));
+        Files.writeString(m.resolve("np.yaml"), """
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: a, namespace: x}
+                spec:
+                  podSelector: {}
+                  policyTypes: [Ingress]
+                """);
+        Files.writeString(m.resolve("podnet.yaml"), "cluster:\n  policyEnforcement: none\n");
+        Path ci = Files.writeString(repo.resolve("ci.yaml"), "cluster:\n  policyEnforcement: calico\n");
+        assertThat(cli("lint", "--config", ci.toString(), m.toString()).out()).doesNotContain("NP061");
+        Files.writeString(ci, "rules: {SYN006: off}\n");
+        assertThat(cli("lint", "--config", ci.toString(), m.toString()).out()).doesNotContain("NP061");
+        Files.writeString(repo.resolve("podnet.yaml"), "cluster:\n  policyEnforcement: calico\n");
+        assertThat(cli("lint", repo.toString()).out()).doesNotContain("NP061");
+        // without a project file of its own, the run takes the facts of the one among its inputs
+        assertThat(cli("lint", "--no-config", m.toString()).out()).contains("[NP061]");
+    }
 }
