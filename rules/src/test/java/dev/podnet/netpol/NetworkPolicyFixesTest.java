@@ -457,41 +457,47 @@ class NetworkPolicyFixesTest {
         noFix(files, "policy.yaml", "NP054");
     }
 
+    /** A pod with containerPort 8080 named http behind Service web (port 80, targetPort http). */
+    static final String WEB_POD_AND_SERVICE = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web-1, namespace: shop, labels: {app: web}}
+            spec:
+              containers:
+              - name: web
+                image: nginx
+                ports: [{containerPort: 8080, name: http}]
+            status: {podIP: 10.244.1.5}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web, namespace: shop}
+            spec:
+              selector: {app: web}
+              ports: [{port: 80, targetPort: http}]
+            """;
+
+    /** Egress to TCP 80 anywhere (no 'to'). */
+    static final String HTTP_OUT = """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: allow-http-out, namespace: shop}
+            spec:
+              podSelector: {}
+              policyTypes: [Egress]
+              egress:
+              - ports:
+                - protocol: TCP
+                  port: 80
+            """;
+
     @Test
     void np054OnARuleThatAlsoReachesOutsideAddsThePodPortInsteadOfReplacing() throws IOException {
         // port 80 to anywhere (no 'to') or to an ipBlock is also meant for outside servers: replacing it by the
         // Service's targetPort would cut those off
         Map<String, String> files = new java.util.LinkedHashMap<>();
-        files.put("pods.yaml", """
-                apiVersion: v1
-                kind: Pod
-                metadata: {name: web-1, namespace: shop, labels: {app: web}}
-                spec:
-                  containers:
-                  - name: web
-                    image: nginx
-                    ports: [{containerPort: 8080, name: http}]
-                status: {podIP: 10.244.1.5}
-                ---
-                apiVersion: v1
-                kind: Service
-                metadata: {name: web, namespace: shop}
-                spec:
-                  selector: {app: web}
-                  ports: [{port: 80, targetPort: http}]
-                """);
-        files.put("policy.yaml", """
-                apiVersion: networking.k8s.io/v1
-                kind: NetworkPolicy
-                metadata: {name: allow-http-out, namespace: shop}
-                spec:
-                  podSelector: {}
-                  policyTypes: [Egress]
-                  egress:
-                  - ports:
-                    - protocol: TCP
-                      port: 80
-                """);
+        files.put("pods.yaml", WEB_POD_AND_SERVICE);
+        files.put("policy.yaml", HTTP_OUT);
         Diagnostic d = finding(Lint.files(files), "policy.yaml", "NP054");
         assertThat(d.message()).endsWith("so traffic through the Service is not matched: add port: http to this rule "
                 + "(keep TCP 80 for the other destinations it allows)");
@@ -515,35 +521,8 @@ class NetworkPolicyFixesTest {
     void np054IsSilentWhenTheRuleListsTheNamedTargetPortByItsNumber() throws IOException {
         // the Service's targetPort http is containerPort 8080 named http: a rule with port 8080 lets it through
         Map<String, String> files = new java.util.LinkedHashMap<>();
-        files.put("pods.yaml", """
-                apiVersion: v1
-                kind: Pod
-                metadata: {name: web-1, namespace: shop, labels: {app: web}}
-                spec:
-                  containers:
-                  - name: web
-                    image: nginx
-                    ports: [{containerPort: 8080, name: http}]
-                ---
-                apiVersion: v1
-                kind: Service
-                metadata: {name: web, namespace: shop}
-                spec:
-                  selector: {app: web}
-                  ports: [{port: 80, targetPort: http}]
-                """);
-        String policy = """
-                apiVersion: networking.k8s.io/v1
-                kind: NetworkPolicy
-                metadata: {name: allow-http-out, namespace: shop}
-                spec:
-                  podSelector: {}
-                  policyTypes: [Egress]
-                  egress:
-                  - ports:
-                    - protocol: TCP
-                      port: 80
-                """;
+        files.put("pods.yaml", WEB_POD_AND_SERVICE);
+        String policy = HTTP_OUT;
         files.put("policy.yaml", policy);
         assertThat(Lint.files(files)).anyMatch(d -> d.rule().equals("NP054"));
         files.put("policy.yaml", policy + "    - protocol: TCP\n      port: 8080\n");
