@@ -610,7 +610,8 @@ public final class YamlSourceParser {
         return new Diagnostic(src.path(), keyRange, Severity.WARNING, "SYN002",
                 "duplicate key \"" + name + "\": kubectl refuses the file (strict validation, its default) and "
                         + "tools that accept it keep only the last value; remove one of the two",
-                first == null ? List.of() : List.of(new Diagnostic.Related(src.path(), first, "first \"" + name + "\" here")));
+                first == null ? List.of()
+                        : List.of(new Diagnostic.Related(src.path(), first, "first \"" + name + "\" here")));
     }
 
     /** Number of distinct nodes (aliases counted once). */
@@ -861,9 +862,21 @@ public final class YamlSourceParser {
     }
 
     private Diagnostic syntaxError(MarkedYamlEngineException e) {
+        return syntaxError(src, e, this::col);
+    }
+
+    /**
+     * SYN001 for a snakeyaml-engine parse error: the message names the likely slip (tab indentation, bad
+     * indentation, a missing ':', an unclosed quote or flow collection, ...) and the fix; an unclosed quote or
+     * bracket is reported at its opening character (the exception's context mark) with the place the parser gave up.
+     *
+     * @param col the UTF-16 column of a parser mark's (line, code-point column)
+     */
+    static Diagnostic syntaxError(SourceText src, MarkedYamlEngineException e,
+                                  java.util.function.IntBinaryOperator col) {
         Optional<Mark> mark = e.getProblemMark();
         int line = mark.map(Mark::getLine).orElse(0);
-        int column = mark.map(m -> col(m.getLine(), m.getColumn())).orElse(0);
+        int column = mark.map(m -> col.applyAsInt(m.getLine(), m.getColumn())).orElse(0);
         String problem = String.valueOf(e.getProblem());
         String context = String.valueOf(e.getContext());
         String lineText = src.line(line);
@@ -900,7 +913,7 @@ public final class YamlSourceParser {
                 && opener.get().getColumn() < mark.get().getColumn()))) {
             String where = " (the parser gave up at line " + (line + 1) + ", column " + (column + 1) + ")";
             line = opener.get().getLine();
-            column = col(line, opener.get().getColumn());
+            column = col.applyAsInt(line, opener.get().getColumn());
             lineText = src.line(line);
             char open = column < lineText.length() ? lineText.charAt(column) : ' ';
             if (open == '[' || open == '{') {
