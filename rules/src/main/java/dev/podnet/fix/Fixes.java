@@ -40,7 +40,7 @@ public final class Fixes {
         if (r == null || newKey == null || newKey.isEmpty()) {
             return Optional.empty();
         }
-        String old = text(doc, r);
+        String old = doc.source().text(r);
         String q = old.startsWith("\"") ? "\"" : old.startsWith("'") ? "'" : "";
         String oldKey = unescape(pointer.substring(pointer.lastIndexOf('/') + 1));
         return Optional.of(new Fix("Rename \"" + oldKey + "\" to \"" + newKey + "\"",
@@ -223,7 +223,7 @@ public final class Fixes {
         if (r == null || targetPort == null || targetPort.isEmpty()) {
             return Optional.empty();
         }
-        String old = text(doc, r);
+        String old = doc.source().text(r);
         boolean numeric = targetPort.matches("[0-9]+");
         String text = numeric ? targetPort : old.startsWith("\"") || isJson(doc) ? jsonString(targetPort)
                 : targetPort;
@@ -364,7 +364,7 @@ public final class Fixes {
             if (close < 0 || src.text().charAt(close) != ']') {
                 return Optional.empty();
             }
-            boolean quoted = isJson(doc) || !n.isEmpty() && text(doc, doc.valueRanges().get(seq + "/0"))
+            boolean quoted = isJson(doc) || !n.isEmpty() && doc.source().text(doc.valueRanges().get(seq + "/0"))
                     .startsWith("\"");
             String v = quoted ? jsonString(item) : item;
             int[] at = src.position(close);
@@ -448,17 +448,12 @@ public final class Fixes {
         if (r == null) {
             return false;
         }
-        String t = text(doc, r);
+        String t = doc.source().text(r);
         return t.startsWith("{") || t.startsWith("[");
     }
 
     private static boolean isJson(SourceDoc doc) {
         return doc.source().text().stripLeading().startsWith("{");
-    }
-
-    private static String text(SourceDoc doc, Range r) {
-        SourceText src = doc.source();
-        return src.text().substring(src.offset(r.startLine(), r.startChar()), src.offset(r.endLine(), r.endChar()));
     }
 
     /**

@@ -143,12 +143,7 @@ public final class LabelValidation {
      */
     static String written(SourceDoc doc, String ptr, JsonNode v) {
         dev.podnet.source.Range r = doc.valueRanges().get(ptr);
-        if (r != null && r.startLine() == r.endLine()) {
-            String line = doc.source().line(r.startLine());
-            if (r.endChar() <= line.length() && r.startChar() < r.endChar()) {
-                return line.substring(r.startChar(), r.endChar());
-            }
-        }
-        return v.asText();
+        return r != null && r.startLine() == r.endLine() && r.startChar() < r.endChar() ? doc.source().text(r)
+                : v.asText();
     }
 }

@@ -73,6 +73,11 @@ public final class SourceText {
         return Math.min(start + Math.max(0, character), end);
     }
 
+    /** The text a range covers (its ends clamped to their lines, as {@link #offset} clamps them). */
+    public String text(Range r) {
+        return text.substring(offset(r.startLine(), r.startChar()), offset(r.endLine(), r.endChar()));
+    }
+
     /** The range between two UTF-16 offsets. */
     public Range range(int startOffset, int endOffset) {
         int[] s = position(startOffset);
