@@ -391,8 +391,7 @@ public final class DataPlaneTable {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, java.util.Comparator.<Integer, String>comparing(i -> pods.get(i).namespace())
-                .thenComparing(i -> pods.get(i).name()).thenComparing(i -> pods.get(i).kind()));
+        java.util.Arrays.sort(order, java.util.Comparator.comparing(pods::get, PodInfo.TABLE_ORDER));
         try {
             StringBuilder row = new StringBuilder();
             for (int p = 0; p < probes.size(); p++) {

@@ -53,6 +53,13 @@ public final class Entities {
                           List<ContainerPort> ports, String nodeName, boolean hostNetwork, SourceRef source,
                           String labelsPointer) {
 
+        /**
+         * The order in which the truth tables list pods (namespace, then name, then kind): {@code podnet simulate}
+         * and its {@code --data-plane} table use it, so the two compare line by line.
+         */
+        public static final java.util.Comparator<PodInfo> TABLE_ORDER = java.util.Comparator
+                .comparing(PodInfo::namespace).thenComparing(PodInfo::name).thenComparing(PodInfo::kind);
+
         /** True for a real Pod object (not a workload template). */
         public boolean isPod() {
             return kind.equals("Pod");

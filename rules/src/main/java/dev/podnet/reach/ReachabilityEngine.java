@@ -76,8 +76,7 @@ public final class ReachabilityEngine {
         this.policies = inventory.policies().stream().map(CompiledPolicy::compile).toList();
         this.evaluator = new Evaluator(policies, facts);
         List<PodInfo> all = new ArrayList<>(inventory.podsAndWorkloads());
-        all.sort(Comparator.comparing(PodInfo::namespace).thenComparing(PodInfo::name)
-                .thenComparing(PodInfo::kind));
+        all.sort(PodInfo.TABLE_ORDER);
         List<Endpoint.Pod> eps = new ArrayList<>(all.size());
         for (PodInfo p : all) {
             eps.add(Endpoint.Pod.of(p, nsLabels(p.namespace())));
