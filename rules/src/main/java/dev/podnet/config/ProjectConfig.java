@@ -23,7 +23,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The project file {@code podnet.yaml} or {@code .podnet.yaml}: per-rule settings, which files to lint, per-file
- * exemptions, and the cluster facts. Shape (JSON Schema: {@code schemas/podnet-config.schema.json}; prose: docs/configuration.md):
+ * exemptions, and the cluster facts. Shape (JSON Schema: {@code schemas/podnet-config.schema.json}; prose:
+ * docs/configuration.md):
  * <pre>
  * rules: {CNI012: off, NP007: warning}      # on | off | error | warning | info | hint
  * include: ["net.d/**", "k8s/**"]           # globs relative to the file's directory

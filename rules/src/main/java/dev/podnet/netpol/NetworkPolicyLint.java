@@ -317,8 +317,8 @@ public final class NetworkPolicyLint implements InventoryCheck {
             if (facts.noEnforcement()) {
                 report("NP061", p, "/metadata/name", "NetworkPolicy " + where + " has no effect: the project file "
                         + "says cluster.policyEnforcement is " + facts.policyEnforcement() + ", so nothing turns "
-                        + "policies into filtering rules; run a policy engine (Calico/Canal, Cilium, kube-router, ...) or "
-                        + "correct policyEnforcement");
+                        + "policies into filtering rules; run a policy engine (Calico/Canal, Cilium, kube-router, "
+                        + "...) or correct policyEnforcement");
             }
             String ns = p.source().doc().at(p.source().ptr("/metadata/namespace")).asText("");
             if (ns.isEmpty()) {
@@ -859,7 +859,8 @@ public final class NetworkPolicyLint implements InventoryCheck {
                                 }
                             }
                         }
-                        JsonNode rulePorts = p.source().doc().at(p.source().ptr(pp.substring(0, pp.lastIndexOf('/'))));
+                        String portsPtr = p.source().ptr(pp.substring(0, pp.lastIndexOf('/')));
+                        JsonNode rulePorts = p.source().doc().at(portsPtr);
                         if (podPort.stream().anyMatch(x -> listsPort(rulePorts, proto, x))) {
                             return; // the rule has the pod port too (e.g. after NP054's fix): Service traffic passes
                         }
@@ -877,7 +878,7 @@ public final class NetworkPolicyLint implements InventoryCheck {
                             // pod port next to it
                             report("NP054", p, pp + "/port", why + "add port: " + tp + " to this rule (keep " + range
                                     + " for the other destinations it allows)", Fixes.addPort(p.source().doc(),
-                                    p.source().ptr(pp.substring(0, pp.lastIndexOf('/'))), proto, tp));
+                                    portsPtr, proto, tp));
                         }
                         return;
                     }
