@@ -171,7 +171,8 @@ class NetworkPolicyLintTest {
                 - to:
                   - ipBlock: {cidr: 0.0.0.0/0, except: [10.0.0.0/8]}
                 """));
-        assertThat(single(ds, "NP047").message()).contains("shop/web-0");
+        assertThat(single(ds, "NP047").message()).contains("shop/web-0")
+                .contains("pod shop/web-0 is isolated for egress and no policy lets it reach the cluster DNS");
         Diagnostic d = single(ds, "NP049");
         assertThat(d.message()).contains("10.0.0.0/8", "10.244.0.5");
         assertThat(d.range().startLine()).isEqualTo(8);
@@ -188,7 +189,8 @@ class NetworkPolicyLintTest {
                 - to: [{ipBlock: {cidr: 198.51.100.0/24}}]
                   ports: [{port: postgres}]
                 """));
-        assertThat(single(ds, "NP056").message()).contains("https", "shop/web-0");
+        assertThat(single(ds, "NP056").message()).contains("https", "shop/web-0")
+                .startsWith("none of the selected pods (shop/web-0) defines a container port named https");
         assertThat(single(ds, "NP058").message()).contains("postgres");
     }
 
